@@ -1,0 +1,38 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "smm-hire needs Python 3.11 or newer: set PYTHON=python3.11")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## install, migrate, load the demo organisation, serve on http://127.0.0.1:8000
+	$(BIN)/smm-hire migrate
+	$(BIN)/smm-hire demo
+	$(BIN)/smm-hire serve
+
+test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when no server runs)
+	$(BIN)/ruff check app alembic tests
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check app alembic tests
+	$(BIN)/ruff format --check app alembic tests
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix app alembic tests
+	$(BIN)/ruff format app alembic tests
+
+lock: $(STAMP)  ## pin what is installed now
+	{ head -2 requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,185 @@
+"""Organisations, users, web sessions and API keys."""
+
+import re
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from app.models import ApiKey, Locale, Organisation, User, UserRole, UserSession, utcnow
+from app.security import hash_password, new_token, sha256_hex, verify_password
+
+MIN_PASSWORD_LENGTH = 8
+API_KEY_SCOPES = (
+    "admin",
+    "profiles:read",
+    "profiles:write",
+    "candidates:read",
+    "candidates:write",
+    "scorecards:read",
+    "scorecards:write",
+    "postings:read",
+    "postings:write",
+    "reports:read",
+    "webhooks:write",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_organisation(
+    session: Session, *, slug: str, name: str, default_locale: Locale = Locale.RU
+) -> Organisation:
+    """Returns the new organisation; the slug must be free."""
+    if session.exec(select(Organisation).where(Organisation.slug == slug)).first():
+        raise Conflict(f"an organisation with the slug {slug!r} exists already", field="slug")
+    organisation = Organisation.model_validate(
+        {"slug": slug, "name": name, "default_locale": default_locale}
+    )
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def organisation_by_slug(session: Session, *, slug: str) -> Organisation:
+    organisation = session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+    if organisation is None:
+        raise NotFound(f"no organisation with the slug {slug!r}", field="slug")
+    return organisation
+
+
+def create_user(
+    session: Session,
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: UserRole,
+    password: str,
+    locale: Locale | None = None,
+) -> User:
+    """Returns the new user; the e-mail must be free and the password long enough."""
+    email = normalise_email(email)
+    if not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"the password is shorter than {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+    if session.exec(select(User).where(User.email == email)).first():
+        raise Conflict(f"a user with the e-mail {email} exists already", field="email")
+    user = User(
+        organisation_id=organisation.id,
+        email=email,
+        full_name=full_name,
+        role=role,
+        password_hash=hash_password(password),
+        locale=locale or organisation.default_locale,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User:
+    """Returns the active user with this e-mail and password."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if not verify_password(user.password_hash if user else None, password) or not (
+        user and user.is_active
+    ):
+        raise NotAuthenticated("wrong e-mail or password", field="password")
+    return user
+
+
+def start_session(
+    session: Session,
+    *,
+    user: User,
+    lifetime: timedelta,
+    replaces_token: str | None = None,
+    ip_address: str = "",
+    user_agent: str = "",
+) -> str:
+    """Returns a fresh session token for the browser; the one it had before stops working."""
+    if replaces_token:
+        end_session(session, token=replaces_token)
+    token = new_token()
+    now = utcnow()
+    session.add(
+        UserSession(
+            token_hash=sha256_hex(token),
+            user_id=user.id,
+            organisation_id=user.organisation_id,
+            expires_at=now + lifetime,
+            ip_address=ip_address[:45],
+            user_agent=user_agent[:300],
+        )
+    )
+    user.last_login_at = now
+    session.add(user)
+    session.flush()
+    return token
+
+
+def user_for_session(session: Session, *, token: str) -> User | None:
+    """Returns the signed-in user for a session token, or None when it is unknown or expired."""
+    user_session = session.get(UserSession, sha256_hex(token))
+    if user_session is None or user_session.expires_at <= utcnow():
+        return None
+    user = session.get(User, user_session.user_id)
+    return user if user and user.is_active else None
+
+
+def end_session(session: Session, *, token: str) -> None:
+    user_session = session.get(UserSession, sha256_hex(token))
+    if user_session is not None:
+        session.delete(user_session)
+        session.flush()
+
+
+def create_api_key(
+    session: Session,
+    *,
+    organisation: Organisation,
+    name: str,
+    scopes: list[str],
+    created_by: User | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """Returns the stored key and the secret to show once (only its hash is kept)."""
+    unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
+    if unknown:
+        raise InvalidInput(
+            f"unknown scope {', '.join(unknown)}; known scopes: {', '.join(API_KEY_SCOPES)}",
+            field="scopes",
+        )
+    if not scopes:
+        raise InvalidInput("an API key needs at least one scope", field="scopes")
+    prefix = secrets.token_hex(4)
+    secret = f"smmh_{prefix}_{new_token(32)}"
+    api_key = ApiKey(
+        organisation_id=organisation.id,
+        name=name,
+        prefix=prefix,
+        key_hash=sha256_hex(secret),
+        scopes=sorted(set(scopes)),
+        created_by_user_id=created_by.id if created_by else None,
+        expires_at=expires_at,
+    )
+    session.add(api_key)
+    session.flush()
+    return api_key, secret
+
+
+def users_of(session: Session, *, organisation_id: uuid.UUID) -> list[User]:
+    """Returns the organisation's users, by name."""
+    return list(
+        session.exec(
+            select(User).where(User.organisation_id == organisation_id).order_by(User.full_name)
+        )
+    )

@@ -1,0 +1,115 @@
+"""Pages for signing in and out and choosing the interface language."""
+
+from datetime import timedelta
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.accounts.service import authenticate, end_session, start_session
+from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep
+from app.errors import NotAuthenticated
+from app.i18n import translate
+from app.models import Locale
+from app.security import new_token
+from app.web.pages import (
+    CSRF_COOKIE,
+    LANGUAGE_COOKIE,
+    CsrfChecked,
+    render,
+    request_locale,
+    set_cookie,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(next_url: str) -> str:
+    """Returns next_url when it is a path on this site, else the dashboard (no open redirects)."""
+    parts = urlsplit(next_url)
+    if next_url.startswith("/") and not next_url.startswith("//") and not parts.netloc:
+        return next_url
+    return "/"
+
+
+@router.get("/login", name="login")
+def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    """Shows the sign-in form."""
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "accounts/login.html", user=None, email="", error=None, next=next)
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Signs in; a wrong password shows the form again with the e-mail kept."""
+    locale = request_locale(request, None)
+    error = None
+    if not email.strip() or not password:
+        error = translate(locale, "login.required")
+    else:
+        try:
+            user = authenticate(db, email=email, password=password)
+        except NotAuthenticated:
+            error = translate(locale, "login.failed")
+    if error is not None:
+        return render(
+            request,
+            "accounts/login.html",
+            user=None,
+            status_code=400,
+            email=email,
+            error=error,
+            next=next,
+        )
+    token = start_session(
+        db,
+        user=user,
+        lifetime=timedelta(days=settings.session_days),
+        replaces_token=request.cookies.get(SESSION_COOKIE),
+        ip_address=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_cookie(response, settings, SESSION_COOKIE, token, max_age=settings.session_days * 86400)
+    # A new CSRF secret with the new session: tokens seen before sign-in stop working.
+    set_cookie(response, settings, CSRF_COOKIE, new_token())
+    return response
+
+
+@router.post("/logout", name="logout", dependencies=[CsrfChecked])
+def logout(request: Request, db: DbSession, settings: SettingsDep) -> Response:
+    """Signs out this browser."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        end_session(db, token=token)
+    response = RedirectResponse(request.url_for("login").path, status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    set_cookie(response, settings, CSRF_COOKIE, new_token())
+    return response
+
+
+@router.post("/language", name="set_language", dependencies=[CsrfChecked])
+def set_language(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    user: OptionalUser,
+    locale: Annotated[Locale, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Switches the interface language; remembered for the user and in a cookie."""
+    if user is not None:
+        user.locale = locale
+        db.add(user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_cookie(response, settings, LANGUAGE_COOKIE, locale.value, max_age=365 * 86400)
+    return response

@@ -1,0 +1,10 @@
+"""The REST API under /api/v1: every domain's API router, mounted in one place."""
+
+from fastapi import APIRouter
+
+from app.accounts.api import router as accounts_router
+
+API_V1_PREFIX = "/api/v1"
+
+api_router = APIRouter(prefix=API_V1_PREFIX)
+api_router.include_router(accounts_router)

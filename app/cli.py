@@ -1,0 +1,204 @@
+"""The smm-hire command line: set-up, users, API keys, demo data and the server."""
+
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, time
+from functools import wraps
+
+import click
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app import migrations
+from app.accounts.service import API_KEY_SCOPES, create_api_key, create_user, organisation_by_slug
+from app.db import check_connection, create_db_engine, describe_url, write_session
+from app.demo import DEMO_LOGINS, load_demo
+from app.errors import AppError, ConfigError
+from app.models import UserRole
+from app.settings import Settings
+
+
+def fail(message: str) -> None:
+    """Prints one line saying what is wrong and how to fix it, then exits non-zero."""
+    click.echo(f"smm-hire: error: {message}", err=True)
+    sys.exit(1)
+
+
+def friendly_errors(command: Callable) -> Callable:
+    """Turns the errors people can fix into one line instead of a traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            fail(str(exc))
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            name = "SMM_HIRE_" + str(problem["loc"][0]).upper() if problem["loc"] else "a setting"
+            fail(f"{name} is not valid ({problem['msg']}): fix it in the environment or .env")
+        except AppError as exc:
+            where = f" ({exc.field})" if exc.field else ""
+            fail(f"{exc.detail}{where}")
+        except SQLAlchemyError as exc:
+            fail(f"the database refused the change ({type(exc).__name__}); nothing was saved")
+
+    return wrapper
+
+
+def connected_engine(settings: Settings) -> Engine:
+    engine = create_db_engine(settings.resolved_database_url)
+    check_connection(engine)
+    return engine
+
+
+@contextmanager
+def migrated_session(settings: Settings) -> Iterator[Session]:
+    """Yields a write session on a database that matches the code (or fails with the fix)."""
+    engine = connected_engine(settings)
+    problem = migrations.schema_state(engine).problem()
+    if problem:
+        raise ConfigError(problem)
+    with write_session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """smm-hire: hiring and skills assessment for social media managers.
+
+    Settings come from SMM_HIRE_* environment variables (see README.md).
+    """
+
+
+@main.command()
+@friendly_errors
+def migrate() -> None:
+    """Upgrade the database to this version of the code (creates it when new)."""
+    settings = Settings()
+    engine = connected_engine(settings)
+    state = migrations.schema_state(engine)
+    if state.is_ahead:
+        raise ConfigError(state.problem() or "")
+    migrations.upgrade(engine)
+    click.echo(f"database {describe_url(settings.resolved_database_url)} is up to date")
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default: SMM_HIRE_HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: SMM_HIRE_PORT or 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@friendly_errors
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Migrate the database, then serve the web UI and the API."""
+    overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
+    settings = Settings(**overrides)
+    engine = connected_engine(settings)
+    if migrations.schema_state(engine).is_ahead:
+        raise ConfigError(migrations.schema_state(engine).problem() or "")
+    migrations.upgrade(engine)
+    engine.dispose()
+    settings.resolved_secret_key  # noqa: B018  (made once here, before workers race for it)
+    ensure_port_free(settings.host, settings.port)
+    click.echo(f"smm-hire is serving on {settings.base_url} (Ctrl+C stops it)")
+    # The workers read their settings from the environment: pass the overrides on.
+    os.environ.update({f"SMM_HIRE_{key.upper()}": str(value) for key, value in overrides.items()})
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        proxy_headers=True,
+    )
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): stop what uses the port "
+                "or choose another with SMM_HIRE_PORT=8001 (or --port)"
+            ) from exc
+
+
+@main.command("create-user")
+@click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name, shown in the UI.")
+@click.option("--role", type=click.Choice([role.value for role in UserRole]), required=True)
+@click.password_option(help="At least 8 characters; asked for when not given.")
+@friendly_errors
+def create_user_command(
+    organisation_slug: str, email: str, full_name: str, role: str, password: str
+) -> None:
+    """Add a user to an organisation."""
+    with migrated_session(Settings()) as session:
+        organisation = organisation_by_slug(session, slug=organisation_slug)
+        user = create_user(
+            session,
+            organisation=organisation,
+            email=email,
+            full_name=full_name,
+            role=UserRole(role),
+            password=password,
+        )
+        click.echo(f"created {user.role.value} {user.email} in {organisation.slug}")
+
+
+@main.command("create-api-key")
+@click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
+@click.option("--name", required=True, help="What the key is for, e.g. the ATS's name.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(API_KEY_SCOPES),
+    help="Repeat for each scope.",
+)
+@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), help="Last day the key works.")
+@friendly_errors
+def create_api_key_command(
+    organisation_slug: str, name: str, scopes: tuple[str, ...], expires: datetime | None
+) -> None:
+    """Create an API key for an ATS integration; the key is printed once, keep it safe."""
+    expires_at = datetime.combine(expires.date(), time.max, UTC) if expires else None
+    with migrated_session(Settings()) as session:
+        organisation = organisation_by_slug(session, slug=organisation_slug)
+        api_key, secret = create_api_key(
+            session,
+            organisation=organisation,
+            name=name,
+            scopes=list(scopes),
+            expires_at=expires_at,
+        )
+        click.echo(f"API key {api_key.name!r} ({', '.join(api_key.scopes)}); shown only now:")
+        click.echo(secret)
+
+
+@main.command()
+@friendly_errors
+def demo() -> None:
+    """Create the demo organisation (slug "demo") and its users; safe to run again."""
+    settings = Settings()
+    with migrated_session(settings) as session:
+        organisation = load_demo(session)
+        click.echo(
+            f"demo organisation {organisation.name!r} is ready; sign in at "
+            f"{settings.base_url}/login with:"
+        )
+        for login in DEMO_LOGINS:
+            click.echo(f"  {login.role.value:<12} {login.email:<36} password: {login.password}")

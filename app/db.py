@@ -1,0 +1,117 @@
+"""Database engine and sessions: SQLite tuned for concurrent requests, or PostgreSQL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlmodel import Session
+
+from app.errors import ConfigError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option that makes an SQLite transaction take the write lock when it begins.
+SQLITE_WRITE_OPTION = "smm_hire_sqlite_write"
+
+
+def create_db_engine(database_url: str) -> Engine:
+    """Returns an engine for the URL; SQLite gets WAL, a busy timeout and foreign keys."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"SMM_HIRE_DATABASE_URL {database_url!r} is not a database URL: "
+            "use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/dbname"
+        ) from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"SMM_HIRE_DATABASE_URL uses {url.get_backend_name()!r}: "
+            "only sqlite:/// and postgresql+psycopg:// are supported"
+        )
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        if url.get_backend_name() == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _tune_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(
+            f"SMM_HIRE_DATABASE_URL cannot be used ({exc}): "
+            "use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/dbname"
+        ) from exc
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Let us issue BEGIN ourselves: pysqlite's implicit BEGIN is always DEFERRED.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:  # noqa: ANN001
+        # A deferred transaction that later writes fails at once with "database is locked"
+        # when another writer got in first; IMMEDIATE waits for the lock (busy_timeout) instead.
+        if connection.get_execution_options().get(SQLITE_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def write_engine(engine: Engine) -> Engine:
+    """Returns the engine whose transactions may write (same pool)."""
+    return engine.execution_options(**{SQLITE_WRITE_OPTION: True})
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """Yields a session for one unit of work; commits at the end, rolls back on error."""
+    with Session(write_engine(engine), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """Yields a session that only reads; on SQLite it does not take the write lock."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+        session.rollback()
+
+
+def describe_url(database_url: str) -> str:
+    """Returns the URL without its password, for messages and logs."""
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(malformed URL)"
+
+
+def check_connection(engine: Engine) -> None:
+    """Raises ConfigError, saying how to fix it, when the database cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        hint = (
+            "is PostgreSQL running and is SMM_HIRE_DATABASE_URL right?"
+            if engine.dialect.name == "postgresql"
+            else "check that the file's folder exists and can be written"
+        )
+        raise ConfigError(
+            f"cannot connect to the database {describe_url(str(engine.url))} ({reason}): {hint}"
+        ) from exc

@@ -1,0 +1,87 @@
+"""Request dependencies: the database session, the signed-in user, the API caller."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session, select
+
+from app.accounts.service import user_for_session
+from app.db import read_session, write_session
+from app.errors import NotAuthenticated
+from app.models import ApiKey, Organisation, User, utcnow
+from app.security import sha256_hex
+from app.settings import Settings
+
+SESSION_COOKIE = "smm_session"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """Yields one session per request, committed once when the route returns."""
+    engine = request.app.state.engine
+    open_session = read_session if request.method in READ_METHODS else write_session
+    with open_session(engine) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user; answered with a redirect to the login page."""
+
+
+def optional_user(request: Request, db: DbSession) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return user_for_session(db, token=token) if token else None
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+@dataclass(frozen=True)
+class ApiCaller:
+    """Who is calling the API: an organisation's key with its scopes."""
+
+    api_key: ApiKey
+    organisation: Organisation
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer smmh_...`")
+
+
+def api_caller(
+    db: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiCaller:
+    if credentials is None:
+        raise NotAuthenticated("send an API key as `Authorization: Bearer <key>`")
+    api_key = db.exec(
+        select(ApiKey).where(ApiKey.key_hash == sha256_hex(credentials.credentials))
+    ).first()
+    now = utcnow()
+    if api_key is None or api_key.revoked_at is not None:
+        raise NotAuthenticated("the API key is unknown or revoked: ask an admin for a new one")
+    if api_key.expires_at is not None and api_key.expires_at <= now:
+        raise NotAuthenticated("the API key has expired: ask an admin for a new one")
+    organisation = db.get(Organisation, api_key.organisation_id)
+    assert organisation is not None  # the foreign key guarantees it
+    return ApiCaller(api_key=api_key, organisation=organisation)
+
+
+CurrentApiCaller = Annotated[ApiCaller, Depends(api_caller)]

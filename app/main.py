@@ -1,0 +1,72 @@
+"""The application factory: create_app(settings) wires settings, database, routes and errors."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import PROJECT_ROOT
+from app.accounts.views import router as accounts_pages
+from app.api import problems
+from app.api.router import API_V1_PREFIX, api_router
+from app.dashboard.views import router as dashboard_pages
+from app.db import create_db_engine
+from app.deps import LoginRequired
+from app.errors import AppError, ConfigError
+from app.health import router as health_router
+from app.migrations import schema_state
+from app.security import new_token
+from app.settings import Settings
+from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Returns the web application for these settings (read from the environment when None)."""
+    settings = settings or Settings()
+    engine = create_db_engine(settings.resolved_database_url)
+    if settings.check_migrations_on_start:
+        problem = schema_state(engine).problem()
+        if problem:
+            raise ConfigError(problem)
+
+    app = FastAPI(
+        title="smm-hire API",
+        version="1",
+        summary="Role profiles, rubrics, candidates, scorecards and job postings for SMM hiring.",
+        openapi_url=f"{API_V1_PREFIX}/openapi.json",
+        docs_url=f"{API_V1_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.secret_key = settings.resolved_secret_key
+    logging.getLogger("smm_hire").setLevel(settings.log_level.upper())
+
+    @app.middleware("http")
+    async def ensure_csrf_cookie(request: Request, call_next):  # noqa: ANN001, ANN202
+        # Every browser gets a CSRF secret before it sees its first form.
+        cookie = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf_cookie = cookie or new_token()
+        response = await call_next(request)
+        sets_csrf = any(
+            value.startswith(f"{CSRF_COOKIE}=") for value in response.headers.getlist("set-cookie")
+        )
+        if cookie is None and not sets_csrf:
+            set_cookie(response, settings, CSRF_COOKIE, request.state.csrf_cookie)
+        return response
+
+    app.add_exception_handler(AppError, problems.app_error_handler)
+    app.add_exception_handler(RequestValidationError, problems.validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, problems.http_error_handler)
+    app.add_exception_handler(LoginRequired, problems.login_required_handler)
+    app.add_exception_handler(CsrfFailed, problems.csrf_failed_handler)
+    app.add_exception_handler(Exception, problems.unexpected_error_handler)
+
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
+    app.include_router(health_router)
+    app.include_router(api_router)
+    app.include_router(accounts_pages)
+    app.include_router(dashboard_pages)
+    return app

@@ -1,0 +1,63 @@
+"""All table models, imported here so SQLModel.metadata (and Alembic) sees every table."""
+
+from app.models.assessment import (
+    CriterionRating,
+    EvidenceSource,
+    Recommendation,
+    Scorecard,
+    ScorecardRevision,
+    ScorecardStatus,
+)
+from app.models.audit import AuditEvent
+from app.models.base import new_id, utcnow
+from app.models.documents import InterviewSheet, JobPosting, JobPostingVersion, PostingState
+from app.models.hiring import (
+    Application,
+    Candidate,
+    Decision,
+    InterviewerAssignment,
+    Stage,
+    StageDecision,
+    Vacancy,
+    VacancyStatus,
+)
+from app.models.organisation import ApiKey, Locale, Organisation, User, UserRole, UserSession
+from app.models.rubric import RoleProfile, RoleProfileVersion, Rubric, RubricVersion
+from app.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
+
+__all__ = [
+    "ApiKey",
+    "Application",
+    "AuditEvent",
+    "Candidate",
+    "CriterionRating",
+    "Decision",
+    "DeliveryStatus",
+    "EvidenceSource",
+    "InterviewSheet",
+    "InterviewerAssignment",
+    "JobPosting",
+    "JobPostingVersion",
+    "Locale",
+    "Organisation",
+    "PostingState",
+    "Recommendation",
+    "RoleProfile",
+    "RoleProfileVersion",
+    "Rubric",
+    "RubricVersion",
+    "Scorecard",
+    "ScorecardRevision",
+    "ScorecardStatus",
+    "Stage",
+    "StageDecision",
+    "User",
+    "UserRole",
+    "UserSession",
+    "Vacancy",
+    "VacancyStatus",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "new_id",
+    "utcnow",
+]

@@ -1,0 +1,84 @@
+"""Scorecards with their per-criterion ratings and submitted revisions."""
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from app.models.base import JSONType, OrganisationOwned, UTCDateTime, enum_type
+from app.models.hiring import Stage
+
+
+class ScorecardStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class EvidenceSource(enum.StrEnum):
+    CV = "cv"
+    SCREENING = "screening"
+    INTERVIEW = "interview"
+    WORK_SAMPLE = "work_sample"
+    REFERENCE = "reference"
+
+
+class Recommendation(enum.StrEnum):
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+
+class Scorecard(OrganisationOwned, table=True):
+    """One interviewer's ratings of one application at one stage."""
+
+    __tablename__ = "scorecards"
+    __table_args__ = (sa.UniqueConstraint("application_id", "interviewer_user_id", "stage"),)
+
+    application_id: uuid.UUID = Field(foreign_key="applications.id", ondelete="CASCADE", index=True)
+    interviewer_user_id: uuid.UUID = Field(foreign_key="users.id", index=True)
+    stage: Stage = Field(sa_type=enum_type(Stage))
+    status: ScorecardStatus = Field(
+        default=ScorecardStatus.DRAFT, sa_type=enum_type(ScorecardStatus), index=True
+    )
+    # Bumped by every edit after submission; each submitted state is kept as a revision.
+    version: int = 1
+    rubric_version_ids: list[str] = Field(default_factory=list, sa_type=JSONType)
+    role_profile_version_id: uuid.UUID = Field(foreign_key="role_profile_versions.id", index=True)
+    recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
+    summary: str = Field(default="", sa_type=sa.Text)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CriterionRating(OrganisationOwned, table=True):
+    """A rating of one rubric criterion on a scorecard; no rating means "not assessed"."""
+
+    __tablename__ = "criterion_ratings"
+    __table_args__ = (sa.UniqueConstraint("scorecard_id", "criterion_id"),)
+
+    scorecard_id: uuid.UUID = Field(foreign_key="scorecards.id", ondelete="CASCADE", index=True)
+    # The criterion's stable id in the rubric document, e.g. "traits.flexibility.out_of_hours".
+    criterion_id: str = Field(max_length=200)
+    rating: int | None = None
+    evidence: str = Field(default="", sa_type=sa.Text)
+    evidence_source: EvidenceSource = Field(
+        default=EvidenceSource.INTERVIEW, sa_type=enum_type(EvidenceSource)
+    )
+
+
+class ScorecardRevision(OrganisationOwned, table=True):
+    """The full state of a scorecard as submitted, one row per submitted version."""
+
+    __tablename__ = "scorecard_revisions"
+    __table_args__ = (sa.UniqueConstraint("scorecard_id", "version"),)
+
+    scorecard_id: uuid.UUID = Field(foreign_key="scorecards.id", ondelete="CASCADE", index=True)
+    version: int
+    snapshot: dict[str, Any] = Field(sa_type=JSONType)
+    changed_by_user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
+    change_reason: str = Field(default="", sa_type=sa.Text)

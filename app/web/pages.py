@@ -1,0 +1,94 @@
+"""Rendering pages: the Jinja2 environment, the request's language and CSRF token."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app import PROJECT_ROOT
+from app.i18n import locale_from_header, translate
+from app.models import Locale, User
+from app.security import csrf_token_for, csrf_token_is_valid
+from app.settings import Settings
+
+CSRF_COOKIE = "smm_csrf"
+LANGUAGE_COOKIE = "smm_lang"
+
+_environment = Environment(
+    loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_environment)
+
+
+class CsrfFailed(Exception):
+    """A form came back without this browser's CSRF token."""
+
+
+def request_locale(request: Request, user: User | None) -> Locale:
+    """Returns the user's language, else the cookie's, else the browser's, else Russian."""
+    if user is not None:
+        return user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in (Locale.RU, Locale.EN):
+        return Locale(cookie)
+    return locale_from_header(request.headers.get("accept-language", "")) or Locale.RU
+
+
+def csrf_token(request: Request) -> str:
+    return csrf_token_for(request.app.state.secret_key, request.state.csrf_cookie)
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    user: User | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Returns the page; every template gets the user, the language, t() and the CSRF token."""
+    locale = request_locale(request, user)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "locale": locale,
+            "t": lambda key, **values: translate(locale, key, **values),
+            "csrf_token": csrf_token(request),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Dependency for every form POST: the hidden csrf_token must match this browser's."""
+    if not csrf_token_is_valid(
+        request.app.state.secret_key, request.cookies.get(CSRF_COOKIE), csrf_token
+    ):
+        raise CsrfFailed
+
+
+CsrfChecked = Depends(verify_csrf)
+
+
+def set_cookie(
+    response: Response, settings: Settings, name: str, value: str, max_age: int | None = None
+) -> None:
+    """Sets a cookie that scripts cannot read, sent only from this site, HTTPS-only on HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
