@@ -87,9 +87,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """Yields a session that only reads; on SQLite it does not take the write lock."""
+    # Closing ends the transaction and leaves loaded objects readable (detached, not expired).
     with Session(engine, expire_on_commit=False) as session:
         yield session
-        session.rollback()
 
 
 def describe_url(database_url: str) -> str:

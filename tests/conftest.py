@@ -109,7 +109,7 @@ def sqlite_engine(tmp_path_factory, request) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture(scope="session")
-def postgres_engine(tmp_path_factory, request) -> Iterator[sa.Engine]:
+def postgresql_engine(tmp_path_factory, request) -> Iterator[sa.Engine]:
     yield from _migrated_engine("postgresql", tmp_path_factory, request)
 
 
