@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.accounts.service import user_for_session
 from app.db import read_session, write_session
-from app.errors import NotAuthenticated
+from app.errors import Forbidden, NotAuthenticated
 from app.models import ApiKey, Organisation, User, utcnow
 from app.security import sha256_hex
 from app.settings import Settings
@@ -85,3 +85,14 @@ def api_caller(
 
 
 CurrentApiCaller = Annotated[ApiCaller, Depends(api_caller)]
+
+
+def require_scope(scope: str):  # noqa: ANN201
+    """Returns a dependency giving the caller when its key has the scope (or "admin")."""
+
+    def caller_with_scope(caller: CurrentApiCaller) -> ApiCaller:
+        if scope not in caller.api_key.scopes and "admin" not in caller.api_key.scopes:
+            raise Forbidden(f"this API key lacks the scope {scope!r}: ask an admin to add it")
+        return caller
+
+    return Depends(caller_with_scope)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from app.models import Locale
+from app.models import Locale, UserRole
 
 
 class OrganisationPublic(BaseModel):
@@ -29,3 +29,12 @@ class WhoAmI(BaseModel):
 
     organisation: OrganisationPublic
     api_key: ApiKeyPublic
+
+
+class UserPublic(BaseModel):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: UserRole
+    locale: Locale
+    is_active: bool

@@ -14,6 +14,7 @@ from app.security import hash_password, new_token, sha256_hex, verify_password
 MIN_PASSWORD_LENGTH = 8
 API_KEY_SCOPES = (
     "admin",
+    "users:read",
     "profiles:read",
     "profiles:write",
     "candidates:read",
@@ -176,10 +177,11 @@ def create_api_key(
     return api_key, secret
 
 
-def users_of(session: Session, *, organisation_id: uuid.UUID) -> list[User]:
-    """Returns the organisation's users, by name."""
-    return list(
-        session.exec(
-            select(User).where(User.organisation_id == organisation_id).order_by(User.full_name)
-        )
-    )
+def users_of(
+    session: Session, *, organisation_id: uuid.UUID, role: UserRole | None = None, limit: int = 100
+) -> list[User]:
+    """Returns the organisation's users (of one role when given), by name."""
+    query = select(User).where(User.organisation_id == organisation_id)
+    if role is not None:
+        query = query.where(User.role == role)
+    return list(session.exec(query.order_by(User.full_name, User.id).limit(limit)))
