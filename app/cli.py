@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from functools import wraps
+from pathlib import Path
 
 import click
 import uvicorn
@@ -21,6 +22,7 @@ from app.db import check_connection, create_db_engine, describe_url, write_sessi
 from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.models import UserRole
+from app.rubrics.library import load_library
 from app.settings import Settings
 
 
@@ -202,3 +204,24 @@ def demo() -> None:
         )
         for login in DEMO_LOGINS:
             click.echo(f"  {login.role.value:<12} {login.email:<36} password: {login.password}")
+
+
+@main.group()
+def rubrics() -> None:
+    """Check and load the rubric library."""
+
+
+@rubrics.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def rubrics_check(paths: tuple[Path, ...]) -> None:
+    """Validate rubric files (default: the built-in rubrics/ folder) and list every problem."""
+    library = load_library(list(paths) or None)
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    criteria = sum(len(rubric.criteria()) for rubric in library.rubrics.values())
+    if library.problems:
+        click.echo(
+            f"{len(library.problems)} problem(s); fix them and run the check again", err=True
+        )
+        sys.exit(1)
+    click.echo(f"ok: {len(library.rubrics)} rubric(s), {criteria} criteria")
