@@ -23,6 +23,7 @@ from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.models import UserRole
 from app.rubrics.library import load_library
+from app.rubrics.service import load_builtin_library
 from app.settings import Settings
 
 
@@ -211,10 +212,34 @@ def rubrics() -> None:
     """Check and load the rubric library."""
 
 
+@rubrics.command("reload")
+@friendly_errors
+def rubrics_reload() -> None:
+    """Load the built-in rubric and profile files into the database (new versions for changed
+    files; organisations' own copies are never touched). Running servers see them at once."""
+    library = load_library()
+    for problem in library.problems:
+        click.echo(f"{problem} (file refused)", err=True)
+    settings = Settings()
+    engine = connected_engine(settings)
+    problem = migrations.schema_state(engine).problem()
+    if problem:
+        raise ConfigError(problem)
+    load_builtin_library(engine, library)
+    engine.dispose()
+    click.echo(f"loaded {len(library.rubrics)} rubric(s) and {len(library.profiles)} profile(s)")
+    if library.problems:
+        sys.exit(1)
+
+
 @rubrics.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def rubrics_check(paths: tuple[Path, ...]) -> None:
-    """Validate rubric files (default: the built-in rubrics/ folder) and list every problem."""
+    """Validate rubric and profile files (default: the built-in rubrics/ folder).
+
+    A folder holds rubrics, and role profiles in its profiles/ subfolder. Every problem is
+    printed as file:line: path: what is wrong and the fix.
+    """
     library = load_library(list(paths) or None)
     for problem in library.problems:
         click.echo(str(problem), err=True)
@@ -224,4 +249,7 @@ def rubrics_check(paths: tuple[Path, ...]) -> None:
             f"{len(library.problems)} problem(s); fix them and run the check again", err=True
         )
         sys.exit(1)
-    click.echo(f"ok: {len(library.rubrics)} rubric(s), {criteria} criteria")
+    click.echo(
+        f"ok: {len(library.rubrics)} rubric(s), {criteria} criteria, "
+        f"{len(library.profiles)} profile(s)"
+    )

@@ -17,11 +17,15 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """The database answers and its schema matches this code."""
+    """The database answers, its schema matches this code; refused rubric files are listed."""
     try:
         problem = schema_state(request.app.state.engine).problem()
     except SQLAlchemyError as exc:
         problem = f"database unreachable: {type(exc).__name__}"
     if problem:
         return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
+    # Refused rubric files do not stop the service (the rest is served) but must be seen.
+    library_problems = request.app.state.library_problems
+    if library_problems:
+        return JSONResponse({"status": "degraded", "rubric_problems": library_problems})
     return JSONResponse({"status": "ready"})

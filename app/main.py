@@ -17,9 +17,13 @@ from app.deps import LoginRequired
 from app.errors import AppError, ConfigError
 from app.health import router as health_router
 from app.migrations import schema_state
+from app.rubrics.library import builtin_library
+from app.rubrics.service import load_builtin_library
 from app.security import new_token
 from app.settings import Settings
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
+
+logger = logging.getLogger("smm_hire")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,6 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problem = schema_state(engine).problem()
         if problem:
             raise ConfigError(problem)
+    library = builtin_library()
+    for library_problem in library.problems:
+        logger.error("rubric library: %s (file refused; the rest is served)", library_problem)
+    if schema_state(engine).is_current:
+        load_builtin_library(engine, library)
 
     app = FastAPI(
         title="smm-hire API",
@@ -42,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key
+    app.state.library_problems = [str(library_problem) for library_problem in library.problems]
     logging.getLogger("smm_hire").setLevel(settings.log_level.upper())
 
     @app.middleware("http")

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from app.models.base import JSONType, TimestampedModel, organisation_fk
+from app.models.base import JSONType, TimestampedModel
 
 
 class Rubric(TimestampedModel, table=True):
@@ -55,29 +55,52 @@ class RubricVersion(TimestampedModel, table=True):
 
 
 class RoleProfile(TimestampedModel, table=True):
-    """A role (full SMM manager, content manager, analyst...) built by picking items."""
+    """A role (full SMM manager, content manager, analyst...) built by picking criteria.
+
+    Built-in profiles (from rubrics/profiles/) have no organisation; organisations clone them.
+    """
 
     __tablename__ = "role_profiles"
-    __table_args__ = (sa.UniqueConstraint("organisation_id", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "key"),
+        sa.Index(
+            "uq_role_profiles_builtin_key",
+            "key",
+            unique=True,
+            sqlite_where=sa.text("organisation_id IS NULL"),
+            postgresql_where=sa.text("organisation_id IS NULL"),
+        ),
+    )
 
-    organisation_id: uuid.UUID = organisation_fk()
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisations.id", ondelete="CASCADE", index=True
+    )
     key: str = Field(max_length=100)
+    cloned_from_role_profile_id: uuid.UUID | None = Field(
+        default=None, foreign_key="role_profiles.id", ondelete="SET NULL", index=True
+    )
     latest_version: int = 0
     archived: bool = Field(default=False, index=True)
 
 
 class RoleProfileVersion(TimestampedModel, table=True):
-    """One frozen version of a profile: duties, criteria, weights, must-haves, terms."""
+    """One frozen version of a profile, with the rubric versions its criteria come from."""
 
     __tablename__ = "role_profile_versions"
     __table_args__ = (sa.UniqueConstraint("role_profile_id", "version"),)
 
-    organisation_id: uuid.UUID = organisation_fk()
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisations.id", ondelete="CASCADE", index=True
+    )
     role_profile_id: uuid.UUID = Field(
         foreign_key="role_profiles.id", ondelete="CASCADE", index=True
     )
     version: int
+    # The validated profile document (see rubrics/README.md).
     content: dict[str, Any] = Field(sa_type=JSONType)
+    content_sha256: str = Field(max_length=64)
+    # Rubric version ids (as strings) that the picked criteria were taken from.
+    rubric_version_ids: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )

@@ -1,12 +1,17 @@
-"""The built-in library: rubric files (rubrics/*.yaml) checked one by one and as a whole."""
+"""The built-in library: rubric files (rubrics/*.yaml) and role profiles (rubrics/profiles/),
+checked one by one and as a whole."""
 
 import hashlib
 import json
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from app import PROJECT_ROOT
+from app.profiles.checks import check_profile
+from app.profiles.schema import RoleProfile
 from app.rubrics.checks import Problem, check_rubric, in_file, validate_document
 from app.rubrics.schema import Criterion, Rubric
 from app.rubrics.yaml_lines import load_yaml
@@ -30,6 +35,7 @@ class Library:
     """Rubrics that passed every check, and the problems of those that did not."""
 
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    profiles: dict[str, RoleProfile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def criteria(self) -> dict[str, tuple[Rubric, Criterion]]:
@@ -40,52 +46,69 @@ class Library:
         }
 
 
-def rubric_files(paths: list[Path]) -> list[Path]:
-    """Returns the rubric files named, looking inside folders (but not in profiles/)."""
-    files: list[Path] = []
+@cache
+def builtin_library() -> Library:
+    """Returns the built-in files, read once per process (reload: `smm-hire rubrics reload`)."""
+    return load_library([BUILTIN_DIR])
+
+
+def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Returns the rubric and profile files named; a folder holds rubrics, and profiles/."""
+    rubric_paths: list[Path] = []
+    profile_paths: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+            rubric_paths.extend(_yaml_files(path))
+            profile_paths.extend(_yaml_files(path / "profiles"))
+        elif path.parent.name == "profiles":
+            profile_paths.append(path)
         else:
-            files.append(path)
-    return files
+            rubric_paths.append(path)
+    return rubric_paths, profile_paths
 
 
-def read_rubric_file(path: Path, *, known_criterion_ids: set[str]) -> tuple[Rubric | None, list]:
-    """Returns the rubric in the file (None when it has problems) and its problems."""
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def read_document(
+    path: Path, model: type, check: Callable[[Any], list[Problem]]
+) -> tuple[Any, list[Problem]]:
+    """Returns the document in the file (None when it has problems) and its problems."""
     name = _display_name(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem((), f"cannot read the file ({exc}): check the path", file=name)]
     data, lines, problems = load_yaml(text)
+    document = None
     if not problems:
-        rubric, problems = validate_document(Rubric, data)
-        if rubric is not None:
-            problems = check_rubric(rubric, known_criterion_ids=known_criterion_ids)
+        document, problems = validate_document(model, data)
+        if document is not None:
+            problems = check(document)
     problems = in_file(problems, name, lines)
-    return (None if problems else rubric), problems
+    return (None if problems else document), problems
 
 
 def load_library(paths: list[Path] | None = None) -> Library:
-    """Returns the rubrics of the files (default: rubrics/); a broken file is refused, not fatal."""
-    files = rubric_files(paths or [BUILTIN_DIR])
+    """Returns what the files hold (default: rubrics/); a broken file is refused, not fatal."""
+    rubric_paths, profile_paths = split_paths(paths or [BUILTIN_DIR])
     # Criterion ids across all files, so `related:` may point into another rubric.
-    all_ids = _criterion_ids_in(files)
+    all_ids = _criterion_ids_in(rubric_paths)
     library = Library()
-    rubric_ids: Counter[str] = Counter()
-    for path in files:
-        rubric, problems = read_rubric_file(path, known_criterion_ids=all_ids)
+    for path in rubric_paths:
+        rubric, problems = read_document(
+            path, Rubric, lambda rubric: check_rubric(rubric, known_criterion_ids=all_ids)
+        )
         library.problems.extend(problems)
         if rubric is None:
             continue
-        rubric_ids[rubric.id] += 1
-        clashes = set(c.id for c in rubric.criteria()) & set(library.criteria())
-        if rubric_ids[rubric.id] > 1 or clashes:
+        clashes = {c.id for c in rubric.criteria()} & set(library.criteria())
+        if rubric.id in library.rubrics or clashes:
             what = (
                 f"rubric id {rubric.id!r}"
-                if rubric_ids[rubric.id] > 1
-                else (f"criterion id {sorted(clashes)[0]!r}")
+                if rubric.id in library.rubrics
+                else f"criterion id {sorted(clashes)[0]!r}"
             )
             library.problems.append(
                 Problem(
@@ -97,6 +120,25 @@ def load_library(paths: list[Path] | None = None) -> Library:
             )
             continue
         library.rubrics[rubric.id] = rubric
+    criteria = library.criteria()
+    for path in profile_paths:
+        profile, problems = read_document(
+            path, RoleProfile, lambda profile: check_profile(profile, criteria)
+        )
+        library.problems.extend(problems)
+        if profile is None:
+            continue
+        if profile.id in library.profiles:
+            library.problems.append(
+                Problem(
+                    ("id",),
+                    f"duplicate profile id {profile.id!r}: another file uses it",
+                    file=_display_name(path),
+                    line=1,
+                )
+            )
+            continue
+        library.profiles[profile.id] = profile
     return library
 
 

@@ -1,18 +1,17 @@
 """Initial schema: every table of the domain.
 
-Revision ID: bdb057bd922d
+Revision ID: 193e56b9bd73
 Revises:
-Create Date: 2026-11-26 03:22:08.043302+00:00
+Create Date: 2026-11-26 03:32:28.792908+00:00
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from alembic import op
-
-revision: str = "bdb057bd922d"
+revision: str = "193e56b9bd73"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -120,10 +119,17 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("cloned_from_role_profile_id", sa.Uuid(), nullable=True),
         sa.Column("latest_version", sa.Integer(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cloned_from_role_profile_id"],
+            ["role_profiles.id"],
+            name=op.f("fk_role_profiles_cloned_from_role_profile_id_role_profiles"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -138,10 +144,22 @@ def upgrade() -> None:
     with op.batch_alter_table("role_profiles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_role_profiles_archived"), ["archived"], unique=False)
         batch_op.create_index(
+            batch_op.f("ix_role_profiles_cloned_from_role_profile_id"),
+            ["cloned_from_role_profile_id"],
+            unique=False,
+        )
+        batch_op.create_index(
             batch_op.f("ix_role_profiles_organisation_id"), ["organisation_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_role_profiles_updated_at"), ["updated_at"], unique=False
+        )
+        batch_op.create_index(
+            "uq_role_profiles_builtin_key",
+            ["key"],
+            unique=True,
+            sqlite_where=sa.text("organisation_id IS NULL"),
+            postgresql_where=sa.text("organisation_id IS NULL"),
         )
 
     op.create_table(
@@ -295,11 +313,17 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("role_profile_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column(
             "content", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
+        ),
+        sa.Column("content_sha256", sa.String(length=64), nullable=False),
+        sa.Column(
+            "rubric_version_ids",
+            sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+            nullable=False,
         ),
         sa.Column("created_by_user_id", sa.Uuid(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -1181,8 +1205,14 @@ def downgrade() -> None:
 
     op.drop_table("rubrics")
     with op.batch_alter_table("role_profiles", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_role_profiles_builtin_key",
+            sqlite_where=sa.text("organisation_id IS NULL"),
+            postgresql_where=sa.text("organisation_id IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_role_profiles_updated_at"))
         batch_op.drop_index(batch_op.f("ix_role_profiles_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_role_profiles_cloned_from_role_profile_id"))
         batch_op.drop_index(batch_op.f("ix_role_profiles_archived"))
 
     op.drop_table("role_profiles")
