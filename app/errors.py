@@ -16,6 +16,10 @@ class AppError(Exception):
         self.detail = detail
         self.field = field
 
+    def field_errors(self) -> list[tuple[str, str]]:
+        """Returns (field, what is wrong) for each bad field the error is about."""
+        return [(self.field, self.detail)] if self.field else []
+
 
 class NotAuthenticated(AppError):
     status_code = 401

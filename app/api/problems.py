@@ -95,7 +95,7 @@ def _error_page(request: Request, status: int, detail_key: str | None = None) ->
 
 async def app_error_handler(request: Request, exc: AppError) -> Response:
     if _is_api(request):
-        errors = [InvalidParam(field=exc.field, detail=exc.detail)] if exc.field else None
+        errors = [InvalidParam(field=name, detail=text) for name, text in exc.field_errors()]
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return problem_response(
             request,

@@ -3,8 +3,10 @@
 from fastapi import APIRouter
 
 from app.accounts.api import router as accounts_router
+from app.rubrics.api import router as rubrics_router
 
 API_V1_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_V1_PREFIX)
 api_router.include_router(accounts_router)
+api_router.include_router(rubrics_router)

@@ -32,6 +32,10 @@ class DocumentInvalid(InvalidInput):
         super().__init__(f"{len(problems)} problem(s), first: {first}", field=first.field)
         self.problems = problems
 
+    def field_errors(self) -> list[tuple[str, str]]:
+        # The document is the request body wherever this error reaches the API.
+        return [(f"body.{problem.field}", problem.message) for problem in self.problems]
+
 
 @dataclass(frozen=True)
 class StoredRubric:

@@ -1,0 +1,31 @@
+"""Export and import of rubric and profile documents as YAML or JSON."""
+
+import json
+from typing import Any, Literal
+
+import yaml
+
+from app.errors import InvalidInput
+
+ExportFormat = Literal["yaml", "json"]
+MEDIA_TYPES = {"yaml": "application/yaml", "json": "application/json"}
+YAML_MEDIA_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+
+
+def export_text(document: dict[str, Any], export_format: ExportFormat) -> str:
+    """Returns the document as YAML (readable, Cyrillic kept) or JSON."""
+    if export_format == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
+def parse_text(text: str, media_type: str) -> Any:
+    """Returns the data in an uploaded document; JSON when the media type says so, else YAML."""
+    media_type = media_type.split(";")[0].strip().lower()
+    try:
+        if media_type == "application/json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "JSON" if media_type == "application/json" else "YAML"
+        raise InvalidInput(f"the body is not valid {kind}: {exc}", field="body") from exc
