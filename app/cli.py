@@ -217,10 +217,10 @@ def rubrics() -> None:
 def rubrics_reload() -> None:
     """Load the built-in rubric and profile files into the database (new versions for changed
     files; organisations' own copies are never touched). Running servers see them at once."""
-    library = load_library()
+    settings = Settings()
+    library = load_library([settings.rubrics_dir])
     for problem in library.problems:
         click.echo(f"{problem} (file refused)", err=True)
-    settings = Settings()
     engine = connected_engine(settings)
     problem = migrations.schema_state(engine).problem()
     if problem:

@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problem = schema_state(engine).problem()
         if problem:
             raise ConfigError(problem)
-    library = builtin_library()
+    library = builtin_library(settings.rubrics_dir)
     for library_problem in library.problems:
         logger.error("rubric library: %s (file refused; the rest is served)", library_problem)
     if schema_state(engine).is_current:

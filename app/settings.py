@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app import PROJECT_ROOT
 from app.errors import ConfigError
 
 SECRET_KEY_FILE = "secret_key"
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     public_base_url: str = ""
     session_days: int = Field(default=14, ge=1)
+    # The built-in rubric library (rubrics/*.yaml and rubrics/profiles/*.yaml).
+    rubrics_dir: Path = PROJECT_ROOT / "rubrics"
     # Tests set this to False to keep the server from checking migrations at start-up.
     check_migrations_on_start: bool = True
 

@@ -47,9 +47,10 @@ class Library:
 
 
 @cache
-def builtin_library() -> Library:
-    """Returns the built-in files, read once per process (reload: `smm-hire rubrics reload`)."""
-    return load_library([BUILTIN_DIR])
+def builtin_library(folder: Path = BUILTIN_DIR) -> Library:
+    """Returns the library in the folder, read once per process (`smm-hire rubrics reload`
+    reads it again)."""
+    return load_library([folder])
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path]]:
