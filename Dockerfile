@@ -12,7 +12,7 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin smm \
     && mkdir -p /data && chown smm /data
 
 WORKDIR /app
-COPY pyproject.toml requirements.lock README.md alembic.ini ./
+COPY pyproject.toml requirements.lock README.md alembic.ini babel.cfg ./
 COPY app ./app
 COPY alembic ./alembic
 COPY templates ./templates

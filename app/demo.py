@@ -1,11 +1,14 @@
-"""The demo organisation a newcomer sees at once: `smm-hire demo`."""
+"""The demo organisation a newcomer sees at once (`smm-hire demo`): users, the built-in
+role profiles as its own copies, and one open vacancy per profile."""
 
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from app.accounts.service import create_organisation, create_user
-from app.models import Locale, Organisation, User, UserRole
+from app.models import Locale, Organisation, User, UserRole, Vacancy, VacancyStatus, utcnow
+from app.rubrics.library import builtin_library
+from app.rubrics.service import clone_profile, sync_builtin_library, visible_profiles
 
 DEMO_SLUG = "demo"
 
@@ -60,4 +63,38 @@ def load_demo(session: Session) -> Organisation:
                 password=login.password,
             )
     session.flush()
+    _load_demo_profiles_and_vacancies(session, organisation)
     return organisation
+
+
+def _load_demo_profiles_and_vacancies(session: Session, organisation: Organisation) -> None:
+    """Gives the demo the built-in profiles (as its own copies) and a vacancy for each."""
+    sync_builtin_library(session, builtin_library())
+    own_keys = {
+        stored.row.key
+        for stored in visible_profiles(
+            session, organisation_id=organisation.id, include_builtin=False
+        )
+    }
+    for builtin in visible_profiles(session, organisation_id=organisation.id):
+        if builtin.is_builtin and builtin.row.key not in own_keys:
+            clone_profile(session, organisation_id=organisation.id, profile_id=builtin.row.id)
+    owner = session.exec(select(User).where(User.email == DEMO_LOGINS[2].email)).one()
+    for stored in visible_profiles(session, organisation_id=organisation.id, include_builtin=False):
+        has_vacancy = session.exec(
+            select(Vacancy).where(Vacancy.role_profile_id == stored.row.id)
+        ).first()
+        if not has_vacancy:
+            session.add(
+                Vacancy(
+                    organisation_id=organisation.id,
+                    role_profile_id=stored.row.id,
+                    role_profile_version_id=stored.version.id,
+                    title=stored.document.title.ru,
+                    locale=Locale.RU,
+                    status=VacancyStatus.OPEN,
+                    owner_user_id=owner.id,
+                    opened_at=utcnow(),
+                )
+            )
+    session.flush()

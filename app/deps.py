@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.accounts.service import user_for_session
 from app.db import read_session, write_session
 from app.errors import Forbidden, NotAuthenticated
-from app.models import ApiKey, Organisation, User, utcnow
+from app.models import ApiKey, Organisation, User, UserRole, utcnow
 from app.security import sha256_hex
 from app.settings import Settings
 
@@ -52,6 +52,21 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: UserRole):  # noqa: ANN201
+    """Returns a dependency giving the signed-in user when their role is one of these."""
+
+    def user_with_role(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden("your role may not do this")
+        return user
+
+    return Depends(user_with_role)
+
+
+# Who manages role profiles and rubrics.
+ProfileManager = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR)]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from app.health import router as health_router
 from app.migrations import schema_state
 from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
+from app.rubrics.views import router as rubric_pages
 from app.security import new_token
 from app.settings import Settings
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
@@ -79,4 +80,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(accounts_pages)
     app.include_router(dashboard_pages)
+    app.include_router(rubric_pages)
     return app

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts.service import authenticate, end_session, start_session
 from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep
 from app.errors import NotAuthenticated
-from app.i18n import translate
+from app.i18n import gettext_for
 from app.models import Locale
 from app.security import new_token
 from app.web.pages import (
@@ -51,15 +51,15 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Signs in; a wrong password shows the form again with the e-mail kept."""
-    locale = request_locale(request, None)
+    _ = gettext_for(request_locale(request, None))
     error = None
     if not email.strip() or not password:
-        error = translate(locale, "login.required")
+        error = _("Enter your e-mail and password.")
     else:
         try:
             user = authenticate(db, email=email, password=password)
         except NotAuthenticated:
-            error = translate(locale, "login.failed")
+            error = _("Wrong e-mail or password. Check them and try again.")
     if error is not None:
         return render(
             request,

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.db import read_session
 from app.deps import LoginRequired, optional_user
 from app.errors import AppError
+from app.i18n import N_
 from app.web.pages import CsrfFailed, render
 
 logger = logging.getLogger("smm_hire")
@@ -79,7 +80,7 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def _error_page(request: Request, status: int, detail_key: str | None = None) -> Response:
+def _error_page(request: Request, status: int, detail: str | None = None) -> Response:
     # The page shows who is signed in when it can; a failure here must not hide the error.
     user = None
     try:
@@ -88,9 +89,7 @@ def _error_page(request: Request, status: int, detail_key: str | None = None) ->
     except Exception:  # noqa: BLE001
         logger.exception("could not look up the user for an error page")
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
-    return render(
-        request, template, user=user, status_code=status, status=status, detail_key=detail_key
-    )
+    return render(request, template, user=user, status_code=status, status=status, detail=detail)
 
 
 async def app_error_handler(request: Request, exc: AppError) -> Response:
@@ -146,7 +145,9 @@ async def login_required_handler(request: Request, exc: LoginRequired) -> Respon
 
 
 async def csrf_failed_handler(request: Request, exc: CsrfFailed) -> Response:
-    return _error_page(request, 403, detail_key="error.csrf.text")
+    return _error_page(
+        request, 403, detail=N_("The form has expired. Go back, reload the page and send it again.")
+    )
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> Response:

@@ -49,6 +49,8 @@ def _message_for(error: Mapping[str, Any]) -> str:
         return f"{error['input']!r} is not allowed: {error['ctx']['expected']}"
     if kind == "greater_than_equal" and last == "weight":
         return "a weight cannot be negative: use 0 to switch a criterion off"
+    if kind == "too_short" and error.get("ctx"):
+        return f"{last!r} needs at least {error['ctx']['min_length']} item(s): add one"
     if kind == "string_pattern_mismatch":
         return (
             f"{error['input']!r} is not a valid id: use lower-case letters, digits and "

@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import PROJECT_ROOT
-from app.i18n import locale_from_header, translate
+from app.i18n import ROLE_LABELS, gettext_for, locale_from_header
 from app.models import Locale, User
 from app.security import csrf_token_for, csrf_token_is_valid
 from app.settings import Settings
@@ -60,7 +60,8 @@ def render(
         {
             "user": user,
             "locale": locale,
-            "t": lambda key, **values: translate(locale, key, **values),
+            "_": gettext_for(locale),
+            "role_labels": ROLE_LABELS,
             "csrf_token": csrf_token(request),
             **context,
         },

@@ -1,0 +1,146 @@
+"""The library and the profile builder in the browser's HTML, without JavaScript."""
+
+import re
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from app.models import UserRole
+from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
+from tests.test_web_accounts import csrf_token_of
+
+
+def signed_in(live_server: str, db: Session, role: UserRole) -> httpx.Client:
+    user = make_user(db, organisation=make_organisation(db), role=role)
+    db.commit()
+    browser = httpx.Client(base_url=live_server, follow_redirects=True, timeout=20)
+    form = browser.get("/login")
+    browser.post(
+        "/login",
+        data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": csrf_token_of(form)},
+    )
+    return browser
+
+
+@pytest.fixture
+def hr(live_server: str, db: Session) -> Iterator[httpx.Client]:
+    browser = signed_in(live_server, db, UserRole.HR)
+    yield browser
+    browser.close()
+
+
+def test_the_library_filters_and_shows_a_criterion_with_its_source(hr: httpx.Client) -> None:
+    everything = hr.get("/library")
+    passion = hr.get("/library", params={"seed_list": "passion"})
+    criterion = hr.get("/library/criteria/passion.audience_fit")
+
+    assert "Найдено критериев: 59" in everything.text
+    assert "Найдено критериев: 5" in passion.text
+    assert "Интересы, близкие к интересам компании" in criterion.text  # the seed's words
+    assert criterion.text.count('<th scope="row">') == 4  # one anchor per level
+    assert "Поведенческий вопрос" in criterion.text and "Ситуационный вопрос" in criterion.text
+
+
+def test_hr_builds_a_profile_by_picking_items(hr: httpx.Client) -> None:
+    builder = hr.get("/profiles/new")
+    form = {
+        "csrf_token": csrf_token_of(builder),
+        "id": "night_moderator",
+        "level": "junior",
+        "title_ru": "Ночной модератор",
+        "title_en": "Night moderator",
+        "summary_ru": "Отвечает подписчикам ночью.",
+        "summary_en": "Answers followers at night.",
+        "section__core_traits": "60",
+        "section__duties": "40",
+        "pick": [
+            "flexibility.out_of_hours",
+            "communicability.criticism",
+            "implementation.conversations",
+        ],
+        "weight__communicability.criticism": "3",
+        "must__communicability.criticism": "3",
+        "stage__flexibility.out_of_hours": "interview",
+        "stage__communicability.criticism": ["interview", "work_sample"],
+        "stage__implementation.conversations": "interview",
+        "platform__telegram": "required",
+        "kpi": ["engagement"],
+        "cause": "Приют для животных",
+        "tone": "friendly",
+        "remote": "remote",
+        "currency": "RUB",
+        "employment_type": "PART_TIME",
+    }
+
+    page = hr.post("/profiles/new", data=form)
+
+    assert page.url.path.startswith("/profiles/")
+    assert "Ночной модератор" in page.text
+    assert "не ниже 3" in page.text  # the must-have
+    assert re.search(r"Основные качества</text>", page.text)  # the weight bars
+    assert "60%" in page.text and "40%" in page.text
+
+
+def test_a_builder_mistake_shows_the_form_again_with_the_input_kept(hr: httpx.Client) -> None:
+    builder = hr.get("/profiles/new")
+    form = {
+        "csrf_token": csrf_token_of(builder),
+        "id": "half_done",
+        "level": "middle",
+        "title_ru": "Черновик",
+        "title_en": "Draft",
+        "summary_ru": "Ещё нет.",
+        "summary_en": "Not yet.",
+        "section__duties": "100",
+        "pick": ["implementation.editorial_calendar", "implementation.presence"],
+        "must__implementation.editorial_calendar": "3",
+        "stage__implementation.presence": "interview",
+        # no stage chosen for the editorial calendar
+    }
+
+    page = hr.post("/profiles/new", data=form)
+
+    assert page.status_code == 400
+    assert "Профиль не сохранён" in page.text
+    assert "is assessed at no stage: add it to a stage" in page.text
+    assert 'value="Черновик"' in page.text
+    assert re.search(r'value="implementation.editorial_calendar" checked', page.text)
+    assert re.search(r'<option value="3" selected>', page.text)
+    assert "half_done" not in hr.get("/profiles").text
+
+
+def test_a_built_in_profile_is_cloned_then_edited_into_a_new_version(hr: httpx.Client) -> None:
+    listing = hr.get("/profiles")
+    clone_url = re.search(r'action="[^"]*?(/profiles/[^"]+/clone)"', listing.text).group(1)
+
+    builder = hr.post(clone_url, data={"csrf_token": csrf_token_of(listing)})
+    assert builder.url.path.endswith("/edit")
+    form = dict(re.findall(r'<input name="(title_ru|title_en|id)" value="([^"]*)"', builder.text))
+    edited = hr.post(
+        builder.url.path,
+        data={
+            **form,
+            "csrf_token": csrf_token_of(builder),
+            "level": "senior",
+            "summary_ru": "Только стратегия.",
+            "summary_en": "Strategy only.",
+            "section__duties": "1",
+            "pick": ["strategy.budget"],
+            "stage__strategy.budget": "interview",
+        },
+    )
+
+    assert "версия 2" in edited.text
+    assert "Только стратегия." in edited.text
+
+
+def test_interviewers_may_read_profiles_but_not_build_them(live_server: str, db: Session) -> None:
+    interviewer = signed_in(live_server, db, UserRole.INTERVIEWER)
+
+    assert interviewer.get("/profiles").status_code == 200
+    assert interviewer.get("/profiles/new").status_code == 403
+    assert "Новый профиль" not in interviewer.get("/profiles").text
+    interviewer.close()
