@@ -1,11 +1,11 @@
 """Alembic environment: runs on the connection app.migrations hands over, or on the set URL."""
 
 import sqlalchemy as sa
+from alembic import context
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from app.db import create_db_engine, write_engine
 from app.models.base import UTCDateTime
 from app.settings import Settings

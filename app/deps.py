@@ -32,7 +32,9 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": the commit happens before the response leaves, so a client that follows
+# a redirect (or retries) always sees what the request wrote.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 class LoginRequired(Exception):

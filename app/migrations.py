@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from alembic import command
 from app import PROJECT_ROOT
 from app.db import write_engine
 

@@ -199,3 +199,45 @@ def test_serve_refuses_a_database_ahead_of_the_code(
 
     assert_one_line_error(run("serve", env=cli_env), "ahead of this code")
     assert_one_line_error(run("migrate", env=cli_env), "ahead of this code")
+
+
+def test_rubrics_check_passes_on_the_built_in_library() -> None:
+    result = run("rubrics", "check", env=dict(os.environ))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok: 6 rubric(s), 59 criteria, 6 profile(s)"
+
+
+def test_rubrics_reload_loads_new_versions_only_when_files_change(
+    cli_env: dict[str, str], empty_database_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "rubrics"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rubrics", folder)
+    env = {**cli_env, "SMM_HIRE_RUBRICS_DIR": str(folder)}
+    run("migrate", env=env)
+
+    first = run("rubrics", "reload", env=env)
+    unchanged = run("rubrics", "reload", env=env)
+    text = (folder / "organisation.yaml").read_text()
+    (folder / "organisation.yaml").write_text(text.replace("weight: 2", "weight: 3", 1))
+    changed = run("rubrics", "reload", env=env)
+
+    assert first.stdout.strip() == "loaded 6 rubric(s) and 6 profile(s)"
+    assert unchanged.returncode == 0 and changed.returncode == 0
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        versions = connection.execute(
+            sa.text(
+                "SELECT r.key, max(v.version) FROM rubric_versions v JOIN rubrics r "
+                "ON r.id = v.rubric_id GROUP BY r.key"
+            )
+        ).all()
+    engine.dispose()
+    assert dict(versions) == {
+        "core_traits": 1,
+        "experience": 1,
+        "implementation": 1,
+        "monitoring": 1,
+        "organisation": 2,
+        "strategy": 1,
+    }

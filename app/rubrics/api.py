@@ -10,7 +10,7 @@ from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, require_scope
 from app.errors import NotFound
 from app.rubrics import service
-from app.rubrics.exchange import MEDIA_TYPES, ExportFormat, export_text, parse_text
+from app.rubrics.exchange import ExportFormat, download, parse_text
 from app.rubrics.schema import Category
 from app.rubrics.schemas import (
     CloneRequest,
@@ -68,14 +68,6 @@ def _audit(
     )
 
 
-def _download(document: dict[str, Any], key: str, export_format: ExportFormat) -> Response:
-    return Response(
-        export_text(document, export_format),
-        media_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{key}.{export_format}"'},
-    )
-
-
 async def _uploaded(request: Request) -> Any:
     body = (await request.body()).decode("utf-8", errors="replace")
     return parse_text(body, request.headers.get("content-type", "application/yaml"))
@@ -121,7 +113,7 @@ def get_rubric(stored: CallerRubric) -> RubricDetail:
 )
 def export_rubric(stored: CallerRubric, format: ExportFormat = "yaml") -> Response:
     """Downloads the rubric's document as YAML or JSON, ready to import elsewhere."""
-    return _download(service.dump(stored.document), stored.row.key, format)
+    return download(service.dump(stored.document), stored.row.key, format)
 
 
 @router.post("/rubrics", tags=["rubrics"], status_code=201, responses=WRITE_ERRORS)
@@ -262,7 +254,7 @@ def get_profile(stored: CallerProfile) -> ProfileDetail:
 )
 def export_profile(stored: CallerProfile, format: ExportFormat = "yaml") -> Response:
     """Downloads the profile's document as YAML or JSON."""
-    return _download(service.dump(stored.document), stored.row.key, format)
+    return download(service.dump(stored.document), stored.row.key, format)
 
 
 @router.post("/profiles", tags=["profiles"], status_code=201, responses=WRITE_ERRORS)

@@ -4,6 +4,7 @@ import json
 from typing import Any, Literal
 
 import yaml
+from fastapi.responses import Response
 
 from app.errors import InvalidInput
 
@@ -17,6 +18,15 @@ def export_text(document: dict[str, Any], export_format: ExportFormat) -> str:
     if export_format == "json":
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
+def download(document: dict[str, Any], key: str, export_format: ExportFormat) -> Response:
+    """Returns the document as a file to save, named after its key."""
+    return Response(
+        export_text(document, export_format),
+        media_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{key}.{export_format}"'},
+    )
 
 
 def parse_text(text: str, media_type: str) -> Any:

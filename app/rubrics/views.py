@@ -14,6 +14,7 @@ from app.profiles.forms import draft_from_form, form_state
 from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform
 from app.profiles.weights import section_weights
 from app.rubrics import labels, service
+from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
 from app.web.pages import CsrfChecked, render
@@ -163,6 +164,15 @@ def profile_page(
         can_manage=_can_manage(user),
         **_label_context(),
     )
+
+
+@router.get("/profiles/{profile_id}/export", name="export_profile")
+def export_profile(
+    profile_id: uuid.UUID, db: DbSession, user: CurrentUser, format: ExportFormat = "yaml"
+) -> Response:
+    """Downloads the profile as YAML or JSON (to import in another organisation or the API)."""
+    stored = service.profile_by_id(db, organisation_id=user.organisation_id, profile_id=profile_id)
+    return download(service.dump(stored.document), stored.row.key, format)
 
 
 @router.post("/profiles/{profile_id}/clone", name="clone_profile", dependencies=[CsrfChecked])

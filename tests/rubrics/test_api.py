@@ -7,10 +7,13 @@ import httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.demo import load_demo
 from app.main import create_app
+from app.models import RoleProfileVersion, Vacancy
 from app.rubrics.library import BUILTIN_DIR
+from app.rubrics.service import update_profile, visible_profiles
 from app.settings import Settings
 from tests.factories import make_api_key, make_organisation
 
@@ -251,3 +254,34 @@ def test_a_broken_rubric_file_is_refused_and_reported(
     [problem] = ready["rubric_problems"]
     assert "monitoring.yaml:" in problem and "weight cannot be negative" in problem
     assert any("monitoring.yaml" in record.getMessage() for record in caplog.records)
+
+
+def test_the_demo_gets_the_built_in_profiles_and_a_vacancy_each(db: Session) -> None:
+    organisation = load_demo(db)
+    load_demo(db)  # a second run adds nothing
+    own = visible_profiles(db, organisation_id=organisation.id, include_builtin=False)
+    vacancies = db.exec(select(Vacancy)).all()
+
+    assert sorted(stored.row.key for stored in own) == [
+        "community_manager",
+        "content_manager",
+        "smm_assistant",
+        "smm_lead",
+        "smm_manager",
+        "social_media_analyst",
+    ]
+    assert len(vacancies) == 6
+    assert {vacancy.role_profile_id for vacancy in vacancies} == {stored.row.id for stored in own}
+
+    # A vacancy keeps the profile version it was opened with.
+    analyst = next(stored for stored in own if stored.row.key == "social_media_analyst")
+    document = analyst.document.model_dump(mode="json")
+    document["section_weights"]["duties"] = 60
+    updated = update_profile(
+        db, organisation_id=organisation.id, profile_id=analyst.row.id, data=document
+    )
+    vacancy = next(v for v in vacancies if v.role_profile_id == analyst.row.id)
+    db.refresh(vacancy)
+    assert updated.version.version == 2
+    assert vacancy.role_profile_version_id == analyst.version.id
+    assert db.get(RoleProfileVersion, vacancy.role_profile_version_id).version == 1

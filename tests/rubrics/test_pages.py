@@ -1,7 +1,6 @@
 """The library and the profile builder in the browser's HTML, without JavaScript."""
 
 import re
-
 from collections.abc import Iterator
 
 import httpx
@@ -144,3 +143,14 @@ def test_interviewers_may_read_profiles_but_not_build_them(live_server: str, db:
     assert interviewer.get("/profiles/new").status_code == 403
     assert "Новый профиль" not in interviewer.get("/profiles").text
     interviewer.close()
+
+
+def test_a_profile_downloads_as_yaml_that_the_api_can_import(hr: httpx.Client) -> None:
+    listing = hr.get("/profiles")
+    profile_path = re.search(r'href="[^"]*?(/profiles/[0-9a-f-]{36})"', listing.text).group(1)
+
+    download = hr.get(f"{profile_path}/export", params={"format": "yaml"})
+
+    assert download.headers["content-disposition"].startswith("attachment; filename=")
+    assert download.text.startswith("id: ")
+    assert "section_weights:" in download.text
