@@ -1,0 +1,374 @@
+"""The scoring engine: pure, deterministic, no database and no web imports.
+
+One application is a (raters x criteria) matrix of ratings; many applications are a stack of
+them, scored at once with numpy (the bulk path). `score_application` is the same computation
+for one application, with the explanation a person reads.
+"""
+
+import enum
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+
+from app.profiles.schema import RoleProfile
+from app.rubrics.schema import Category, Criterion, EvidenceKind, Rubric
+
+EVIDENCE_WEIGHTS_FILE = Path(__file__).with_name("evidence_weights.yaml")
+DISAGREEMENT_SPREAD = 2  # scale points between the lowest and highest rating
+DEFAULT_COVERAGE_THRESHOLD = 0.6
+# Recommendation bands on the 0-100 total, highest first.
+BANDS = ((75.0, "strong"), (60.0, "good"), (40.0, "mixed"), (0.0, "weak"))
+
+
+@cache
+def default_evidence_weights() -> dict[EvidenceKind, float]:
+    """Returns the weight of each evidence source, from evidence_weights.yaml."""
+    data = yaml.safe_load(EVIDENCE_WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return {EvidenceKind(kind): float(weight) for kind, weight in data["weights"].items()}
+
+
+class Outcome(enum.StrEnum):
+    MEETS_MUST_HAVES = "meets_must_haves"
+    DOES_NOT_MEET_MUST_HAVES = "does_not_meet_must_haves"
+    INCOMPLETE = "incomplete"  # a must-have was not assessed: never a pass
+
+
+class MustHaveStatus(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_ASSESSED = "not_assessed"
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: str
+    category: Category
+    weight: float  # within its section
+    min_level: int
+    max_level: int
+    must_have_min: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """What a profile version and its rubric versions say about scoring."""
+
+    criteria: tuple[CriterionSpec, ...]
+    section_weights: dict[Category, float]
+    aggregation: Literal["mean", "median"] = "mean"
+    coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
+    evidence_weights: dict[EvidenceKind, float] = field(default_factory=default_evidence_weights)
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(spec.id for spec in self.criteria)
+
+    def global_weights(self) -> np.ndarray:
+        """Returns each criterion's share of the whole score when all are assessed (sums to 1)."""
+        weights = np.array([spec.weight for spec in self.criteria], dtype=float)
+        categories = [spec.category for spec in self.criteria]
+        shares = np.zeros(len(self.criteria))
+        live_sections = {
+            category: self.section_weights.get(category, 0.0)
+            for category in set(categories)
+            if self.section_weights.get(category, 0.0) > 0
+            and sum(w for w, c in zip(weights, categories, strict=True) if c == category) > 0
+        }
+        section_total = sum(live_sections.values())
+        for category, section_weight in live_sections.items():
+            members = np.array([c == category for c in categories])
+            shares[members] = (
+                section_weight / section_total * weights[members] / weights[members].sum()
+            )
+        return shares
+
+
+def scoring_model(
+    profile: RoleProfile,
+    criteria: dict[str, tuple[Rubric, Criterion]],
+    *,
+    aggregation: Literal["mean", "median"] = "mean",
+    only_categories: set[Category] | None = None,
+) -> ScoringModel:
+    """Returns the scoring model of a profile whose criteria come from these rubrics."""
+    must = {must_have.criterion: must_have.min_rating for must_have in profile.must_haves}
+    specs = []
+    for pick in profile.criteria:
+        rubric, criterion = criteria[pick.id]
+        if only_categories is not None and rubric.category not in only_categories:
+            continue
+        specs.append(
+            CriterionSpec(
+                id=pick.id,
+                category=rubric.category,
+                weight=pick.weight if pick.weight is not None else criterion.weight,
+                min_level=min(rubric.scale.levels),
+                max_level=max(rubric.scale.levels),
+                must_have_min=must.get(pick.id),
+            )
+        )
+    return ScoringModel(
+        criteria=tuple(specs),
+        section_weights=dict(profile.section_weights),
+        aggregation=aggregation,
+    )
+
+
+# --- inputs and outputs of one application -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rating:
+    criterion_id: str
+    value: int | None  # None: not assessed
+    source: EvidenceKind = EvidenceKind.INTERVIEW
+
+
+@dataclass(frozen=True)
+class ScorecardInput:
+    rater_id: str
+    ratings: tuple[Rating, ...]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    category: Category
+    weight: float  # its share of the whole score when everything is assessed, 0..1
+    ratings: tuple[int, ...]
+    panel_rating: float | None
+    spread: int | None
+    disagreement: bool
+    contribution: float  # points of the 0-100 total; the contributions sum to the total
+    must_have: MustHaveStatus | None
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    category: Category
+    score: float | None  # 0-100 over the assessed criteria of the section
+    coverage: float
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    total: float | None  # 0-100; None when nothing was assessed
+    coverage: float  # share of the profile's weight that was assessed
+    provisional: bool
+    outcome: Outcome
+    band: str | None
+    sections: tuple[SectionResult, ...]
+    criteria: tuple[CriterionResult, ...]
+
+
+# --- the bulk computation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Scores of many applications; arrays indexed [application] or [application, criterion]."""
+
+    panel: np.ndarray  # float, NaN where not assessed
+    spread: np.ndarray  # float, NaN where fewer than one rating
+    contribution: np.ndarray  # points of the total
+    total: np.ndarray  # float, NaN where nothing assessed
+    coverage: np.ndarray
+    section_scores: np.ndarray  # [application, section], NaN where nothing assessed
+    section_coverage: np.ndarray
+    must_failed: np.ndarray  # bool per application
+    must_missing: np.ndarray  # bool per application
+
+
+def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) -> BatchResult:
+    """Scores applications given ratings[app, rater, criterion] (NaN: not assessed) and the
+    evidence weight of each rating, same shape. Raters without a rating are NaN throughout."""
+    assessed = ~np.isnan(ratings)
+    weights = np.where(assessed, evidence, 0.0)
+    weight_sum = weights.sum(axis=1)
+    has_rating = weight_sum > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if model.aggregation == "median":
+            panel = _weighted_median(ratings, weights)
+        else:
+            panel = np.where(assessed, ratings * weights, 0.0).sum(axis=1) / weight_sum
+    panel = np.where(has_rating, panel, np.nan)
+    highest = np.where(assessed, ratings, -np.inf).max(axis=1)
+    lowest = np.where(assessed, ratings, np.inf).min(axis=1)
+    spread = np.where(assessed.any(axis=1), highest - lowest, np.nan)
+
+    low = np.array([spec.min_level for spec in model.criteria], dtype=float)
+    high = np.array([spec.max_level for spec in model.criteria], dtype=float)
+    normalised = (panel - low) / (high - low)
+    global_weights = model.global_weights()
+    assessed_weight = np.where(has_rating, global_weights, 0.0)
+    coverage = assessed_weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contribution = (
+            np.where(has_rating, normalised * assessed_weight, 0.0) / coverage[:, None] * 100
+        )
+    contribution = np.where(coverage[:, None] > 0, contribution, 0.0)
+    total = np.where(coverage > 0, contribution.sum(axis=1), np.nan)
+
+    categories = list(Category)
+    section_scores = np.full((ratings.shape[0], len(categories)), np.nan)
+    section_coverage = np.zeros((ratings.shape[0], len(categories)))
+    for index, category in enumerate(categories):
+        members = np.array([spec.category == category for spec in model.criteria])
+        if not members.any() or global_weights[members].sum() == 0:
+            continue
+        section_weight = assessed_weight[:, members]
+        covered = section_weight.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(has_rating[:, members], normalised[:, members] * section_weight, 0.0)
+            section_scores[:, index] = np.where(
+                covered > 0, score.sum(axis=1) / covered * 100, np.nan
+            )
+        section_coverage[:, index] = covered / global_weights[members].sum()
+
+    thresholds = np.array(
+        [
+            spec.must_have_min if spec.must_have_min is not None else np.nan
+            for spec in model.criteria
+        ]
+    )
+    is_must = ~np.isnan(thresholds)
+    must_failed = (has_rating & is_must & (panel < thresholds)).any(axis=1)
+    must_missing = (~has_rating & is_must).any(axis=1)
+    return BatchResult(
+        panel,
+        spread,
+        contribution,
+        total,
+        coverage,
+        section_scores,
+        section_coverage,
+        must_failed,
+        must_missing,
+    )
+
+
+def _weighted_median(ratings: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Returns the lower weighted median over the rater axis (NaN ratings carry no weight)."""
+    order = np.argsort(np.where(weights > 0, ratings, np.inf), axis=1, kind="stable")
+    sorted_ratings = np.take_along_axis(ratings, order, axis=1)
+    sorted_weights = np.take_along_axis(weights, order, axis=1)
+    cumulative = np.cumsum(sorted_weights, axis=1)
+    half = cumulative[:, -1:, :] / 2
+    first = np.argmax(cumulative >= half, axis=1)[:, None, :]
+    return np.take_along_axis(sorted_ratings, first, axis=1)[:, 0, :]
+
+
+def outcome_of(must_failed: bool, must_missing: bool) -> Outcome:
+    """A failed must-have wins over everything; a missing one is never a pass."""
+    if must_failed:
+        return Outcome.DOES_NOT_MEET_MUST_HAVES
+    if must_missing:
+        return Outcome.INCOMPLETE
+    return Outcome.MEETS_MUST_HAVES
+
+
+def band_of(total: float | None) -> str | None:
+    if total is None:
+        return None
+    return next(name for floor, name in BANDS if total >= floor)
+
+
+# --- one application ---------------------------------------------------------------------------
+
+
+class UnknownCriterion(ValueError):
+    """A rating names a criterion the profile does not assess."""
+
+
+class RatingOutOfScale(ValueError):
+    """A rating is not a level of its criterion's scale."""
+
+
+def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> ScoreResult:
+    """Returns the panel's score of one application, with its explanation."""
+    index = {criterion_id: position for position, criterion_id in enumerate(model.criterion_ids)}
+    # Raters in a fixed order, so the order of the input never changes a result.
+    ordered = sorted(scorecards, key=lambda scorecard: scorecard.rater_id)
+    ratings = np.full((1, max(len(ordered), 1), len(index)), np.nan)
+    evidence = np.zeros_like(ratings)
+    for rater, scorecard in enumerate(ordered):
+        for rating in scorecard.ratings:
+            if rating.criterion_id not in index:
+                raise UnknownCriterion(rating.criterion_id)
+            if rating.value is None:
+                continue
+            spec = model.criteria[index[rating.criterion_id]]
+            if not spec.min_level <= rating.value <= spec.max_level:
+                raise RatingOutOfScale(f"{rating.criterion_id}: {rating.value}")
+            ratings[0, rater, index[rating.criterion_id]] = rating.value
+            evidence[0, rater, index[rating.criterion_id]] = model.evidence_weights[rating.source]
+    batch = score_batch(model, ratings, evidence)
+    global_weights = model.global_weights()
+    total, contributions = _in_hundredths(batch.total[0], batch.contribution[0].tolist())
+    criteria = []
+    for position, spec in enumerate(model.criteria):
+        given = tuple(int(value) for value in ratings[0, :, position] if not math.isnan(value))
+        panel = batch.panel[0, position]
+        must = None
+        if spec.must_have_min is not None:
+            must = (
+                MustHaveStatus.NOT_ASSESSED
+                if math.isnan(panel)
+                else MustHaveStatus.MET
+                if panel >= spec.must_have_min
+                else MustHaveStatus.NOT_MET
+            )
+        spread = batch.spread[0, position]
+        criteria.append(
+            CriterionResult(
+                criterion_id=spec.id,
+                category=spec.category,
+                weight=float(global_weights[position]),
+                ratings=given,
+                panel_rating=None if math.isnan(panel) else float(panel),
+                spread=None if math.isnan(spread) else int(spread),
+                disagreement=bool(not math.isnan(spread) and spread >= DISAGREEMENT_SPREAD),
+                contribution=contributions[position],
+                must_have=must,
+            )
+        )
+    sections = tuple(
+        SectionResult(
+            category=category,
+            score=None
+            if math.isnan(batch.section_scores[0, i])
+            else float(batch.section_scores[0, i]),
+            coverage=float(batch.section_coverage[0, i]),
+        )
+        for i, category in enumerate(Category)
+        if any(spec.category == category for spec in model.criteria)
+    )
+    coverage = float(batch.coverage[0])
+    return ScoreResult(
+        total=total,
+        coverage=coverage,
+        provisional=coverage < model.coverage_threshold,
+        outcome=outcome_of(bool(batch.must_failed[0]), bool(batch.must_missing[0])),
+        band=band_of(total),
+        sections=sections,
+        criteria=tuple(criteria),
+    )
+
+
+def _in_hundredths(total: float, contributions: list[float]) -> tuple[float | None, list[float]]:
+    """Returns the total and the contributions in hundredths of a point, the contributions
+    adding up exactly to the total (largest remainder), the total within 0-100."""
+    if math.isnan(total):
+        return None, [0.0] * len(contributions)
+    target = min(max(round(math.fsum(contributions) * 100), 0), 10_000)
+    raw = [value * 100 for value in contributions]
+    cents = [math.floor(value) for value in raw]
+    by_remainder = sorted(range(len(raw)), key=lambda i: (raw[i] - cents[i], -i), reverse=True)
+    for i in by_remainder[: target - sum(cents)]:
+        cents[i] += 1
+    return target / 100, [value / 100 for value in cents]
