@@ -1,16 +1,17 @@
 """Request dependencies: the database session, the signed-in user, the API caller."""
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
 from app.accounts.service import user_for_session
 from app.db import read_session, write_session
-from app.errors import Forbidden, NotAuthenticated
+from app.errors import Forbidden, InvalidInput, NotAuthenticated
 from app.models import ApiKey, Organisation, User, UserRole, utcnow
 from app.security import sha256_hex
 from app.settings import Settings
@@ -102,6 +103,50 @@ def api_caller(
 
 
 CurrentApiCaller = Annotated[ApiCaller, Depends(api_caller)]
+
+
+def on_behalf_of(
+    db: DbSession,
+    caller: CurrentApiCaller,
+    header: Annotated[
+        str | None,
+        Header(
+            alias="On-Behalf-Of",
+            description="The user of your organisation the call acts for: their id or e-mail.",
+        ),
+    ] = None,
+) -> User | None:
+    """Returns the user named in the On-Behalf-Of header (None when there is none)."""
+    if header is None:
+        return None
+    query = select(User).where(User.organisation_id == caller.organisation.id)
+    try:
+        query = query.where(User.id == uuid.UUID(header))
+    except ValueError:
+        query = query.where(User.email == header.strip().lower())
+    user = db.exec(query).first()
+    if user is None or not user.is_active:
+        raise InvalidInput(
+            f"On-Behalf-Of names no active user of your organisation: {header!r}",
+            field="header.on-behalf-of",
+        )
+    return user
+
+
+OnBehalfOf = Annotated[User | None, Depends(on_behalf_of)]
+
+
+def acting_user(user: OnBehalfOf) -> User:
+    """For operations a person must do (rate, decide): the On-Behalf-Of user is required."""
+    if user is None:
+        raise InvalidInput(
+            "this operation is done by a person: name them in the On-Behalf-Of header",
+            field="header.on-behalf-of",
+        )
+    return user
+
+
+ActingUser = Annotated[User, Depends(acting_user)]
 
 
 def require_scope(scope: str):  # noqa: ANN201

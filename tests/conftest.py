@@ -125,7 +125,8 @@ def engine(backend: str, request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
 
 @pytest.fixture
 def db(engine: sa.Engine) -> Iterator[Session]:
-    """A session for setting up and checking data; committed when the test ends."""
+    """A session for setting up and checking data; committed when the test ends. On SQLite an
+    open transaction of it holds the write lock: commit or roll back before the server writes."""
     with write_session(engine) as session:
         yield session
 

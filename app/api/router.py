@@ -4,9 +4,11 @@ from fastapi import APIRouter
 
 from app.accounts.api import router as accounts_router
 from app.rubrics.api import router as rubrics_router
+from app.scorecards.api import router as scorecards_router
 
 API_V1_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_V1_PREFIX)
 api_router.include_router(accounts_router)
 api_router.include_router(rubrics_router)
+api_router.include_router(scorecards_router)

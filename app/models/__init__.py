@@ -1,12 +1,14 @@
 """All table models, imported here so SQLModel.metadata (and Alembic) sees every table."""
 
 from app.models.assessment import (
+    ApplicationScore,
     CriterionRating,
     EvidenceSource,
     Recommendation,
     Scorecard,
     ScorecardRevision,
     ScorecardStatus,
+    ScoreKind,
 )
 from app.models.audit import AuditEvent
 from app.models.base import new_id, utcnow
@@ -27,6 +29,7 @@ from app.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscrip
 
 __all__ = [
     "ApiKey",
+    "ApplicationScore",
     "Application",
     "AuditEvent",
     "Candidate",
@@ -49,6 +52,7 @@ __all__ = [
     "Scorecard",
     "ScorecardRevision",
     "ScorecardStatus",
+    "ScoreKind",
     "Stage",
     "StageDecision",
     "User",

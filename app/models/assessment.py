@@ -51,6 +51,10 @@ class Scorecard(OrganisationOwned, table=True):
     recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
     summary: str = Field(default="", sa_type=sa.Text)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The submitted ratings packed for the bulk path: one byte per criterion of the profile
+    # version (0: not assessed), then one byte per criterion for the evidence source. A copy
+    # of the criterion_ratings rows, written with them.
+    ratings_packed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
 class CriterionRating(OrganisationOwned, table=True):
@@ -82,3 +86,31 @@ class ScorecardRevision(OrganisationOwned, table=True):
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )
     change_reason: str = Field(default="", sa_type=sa.Text)
+
+
+class ScoreKind(enum.StrEnum):
+    PANEL = "panel"  # from the submitted scorecards
+    SCREENING = "screening"  # from the candidate's structured data; kept apart, counts less
+
+
+class ApplicationScore(OrganisationOwned, table=True):
+    """A computed score, stored so that reading one costs one row; recomputed when its inputs
+    change (a scorecard submitted or corrected, a profile edited)."""
+
+    __tablename__ = "application_scores"
+    __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
+
+    application_id: uuid.UUID = Field(foreign_key="applications.id", ondelete="CASCADE", index=True)
+    kind: ScoreKind = Field(sa_type=enum_type(ScoreKind))
+    role_profile_version_id: uuid.UUID = Field(foreign_key="role_profile_versions.id", index=True)
+    rubric_version_ids: list[str] = Field(default_factory=list, sa_type=JSONType)
+    # SHA-256 of everything the score was computed from: the same inputs, the same hash.
+    inputs_sha256: str = Field(max_length=64)
+    total: float | None = Field(default=None, index=True)
+    coverage: float = 0.0
+    provisional: bool = True
+    outcome: str = Field(max_length=40, index=True)
+    band: str | None = Field(default=None, max_length=20)
+    # The whole result with its explanation (criteria, sections), as the API returns it.
+    result: dict[str, Any] = Field(sa_type=JSONType)
+    computed_at: datetime = Field(sa_type=UTCDateTime)

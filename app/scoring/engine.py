@@ -212,7 +212,7 @@ def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) 
             np.where(has_rating, normalised * assessed_weight, 0.0) / coverage[:, None] * 100
         )
     contribution = np.where(coverage[:, None] > 0, contribution, 0.0)
-    total = np.where(coverage > 0, contribution.sum(axis=1), np.nan)
+    total, contribution = _in_hundredths(contribution, coverage > 0)
 
     categories = list(Category)
     section_scores = np.full((ratings.shape[0], len(categories)), np.nan)
@@ -250,6 +250,22 @@ def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) 
         must_failed,
         must_missing,
     )
+
+
+def _in_hundredths(contribution: np.ndarray, scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Returns totals and contributions in hundredths of a point, the contributions of each
+    application adding up exactly to its total (largest remainder), totals within 0-100."""
+    raw = contribution * 100
+    cents = np.floor(raw)
+    target = np.clip(np.round(raw.sum(axis=1)), 0, 10_000)
+    short = (target - cents.sum(axis=1)).astype(int)
+    # Rank each criterion by its remainder, largest first (ties: the earlier criterion).
+    order = np.argsort(-(raw - cents), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(raw.shape[1])[None, :], axis=1)
+    cents += rank < short[:, None]
+    total = np.where(scored, target / 100, np.nan)
+    return total, np.where(scored[:, None], cents / 100, 0.0)
 
 
 def _weighted_median(ratings: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -309,7 +325,7 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
             evidence[0, rater, index[rating.criterion_id]] = model.evidence_weights[rating.source]
     batch = score_batch(model, ratings, evidence)
     global_weights = model.global_weights()
-    total, contributions = _in_hundredths(batch.total[0], batch.contribution[0].tolist())
+    total = None if math.isnan(batch.total[0]) else float(batch.total[0])
     criteria = []
     for position, spec in enumerate(model.criteria):
         given = tuple(int(value) for value in ratings[0, :, position] if not math.isnan(value))
@@ -333,7 +349,7 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
                 panel_rating=None if math.isnan(panel) else float(panel),
                 spread=None if math.isnan(spread) else int(spread),
                 disagreement=bool(not math.isnan(spread) and spread >= DISAGREEMENT_SPREAD),
-                contribution=contributions[position],
+                contribution=float(batch.contribution[0, position]),
                 must_have=must,
             )
         )
@@ -358,17 +374,3 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
         sections=sections,
         criteria=tuple(criteria),
     )
-
-
-def _in_hundredths(total: float, contributions: list[float]) -> tuple[float | None, list[float]]:
-    """Returns the total and the contributions in hundredths of a point, the contributions
-    adding up exactly to the total (largest remainder), the total within 0-100."""
-    if math.isnan(total):
-        return None, [0.0] * len(contributions)
-    target = min(max(round(math.fsum(contributions) * 100), 0), 10_000)
-    raw = [value * 100 for value in contributions]
-    cents = [math.floor(value) for value in raw]
-    by_remainder = sorted(range(len(raw)), key=lambda i: (raw[i] - cents[i], -i), reverse=True)
-    for i in by_remainder[: target - sum(cents)]:
-        cents[i] += 1
-    return target / 100, [value / 100 for value in cents]

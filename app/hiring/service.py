@@ -1,0 +1,182 @@
+"""Vacancies, candidates, applications, interviewer assignments and people's stage decisions."""
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import (
+    ApiKey,
+    Application,
+    Candidate,
+    Decision,
+    InterviewerAssignment,
+    RoleProfile,
+    RoleProfileVersion,
+    Stage,
+    StageDecision,
+    User,
+    UserRole,
+    Vacancy,
+    utcnow,
+)
+from app.scoring.service import recompute_screening_score
+
+# The stages after which the process has ended for the candidate.
+FINAL_STAGES = {Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN}
+
+
+def vacancy_by_id(
+    session: Session, *, organisation_id: uuid.UUID, vacancy_id: uuid.UUID
+) -> Vacancy:
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None or vacancy.organisation_id != organisation_id:
+        raise NotFound("no such vacancy")
+    return vacancy
+
+
+def application_by_id(
+    session: Session, *, organisation_id: uuid.UUID, application_id: uuid.UUID
+) -> Application:
+    application = session.get(Application, application_id)
+    if application is None or application.organisation_id != organisation_id:
+        raise NotFound("no such application")
+    return application
+
+
+def use_latest_profile_version(session: Session, *, vacancy: Vacancy) -> Vacancy:
+    """Moves the vacancy to its profile's latest version (its scores need rescoring then)."""
+    profile = session.get(RoleProfile, vacancy.role_profile_id)
+    latest = session.exec(
+        select(RoleProfileVersion).where(
+            RoleProfileVersion.role_profile_id == profile.id,
+            RoleProfileVersion.version == profile.latest_version,
+        )
+    ).one()
+    vacancy.role_profile_version_id = latest.id
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+def create_candidate(
+    session: Session, *, organisation_id: uuid.UUID, full_name: str, **fields: Any
+) -> Candidate:
+    candidate = Candidate(organisation_id=organisation_id, full_name=full_name, **fields)
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def create_application(session: Session, *, vacancy: Vacancy, candidate: Candidate) -> Application:
+    """Returns the candidate's new application to the vacancy (one per pair)."""
+    if candidate.organisation_id != vacancy.organisation_id:
+        raise NotFound("no such candidate")
+    existing = session.exec(
+        select(Application).where(
+            Application.vacancy_id == vacancy.id, Application.candidate_id == candidate.id
+        )
+    ).first()
+    if existing:
+        raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
+    application = Application(
+        organisation_id=vacancy.organisation_id, vacancy_id=vacancy.id, candidate_id=candidate.id
+    )
+    session.add(application)
+    session.flush()
+    recompute_screening_score(session, application)
+    return application
+
+
+def assign_interviewer(
+    session: Session,
+    *,
+    application: Application,
+    interviewer: User,
+    stage: Stage,
+    assigned_by: User | None = None,
+) -> InterviewerAssignment:
+    """Returns the assignment of an interviewer to an application at a stage (idempotent)."""
+    if interviewer.organisation_id != application.organisation_id:
+        raise NotFound("no such user")
+    existing = session.exec(
+        select(InterviewerAssignment).where(
+            InterviewerAssignment.application_id == application.id,
+            InterviewerAssignment.user_id == interviewer.id,
+            InterviewerAssignment.stage == stage,
+        )
+    ).first()
+    if existing:
+        return existing
+    assignment = InterviewerAssignment(
+        organisation_id=application.organisation_id,
+        application_id=application.id,
+        user_id=interviewer.id,
+        stage=stage,
+        assigned_by_user_id=assigned_by.id if assigned_by else None,
+    )
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def is_assigned(
+    session: Session, *, application: Application, user: User, stage: Stage | None = None
+) -> bool:
+    query = select(InterviewerAssignment).where(
+        InterviewerAssignment.application_id == application.id,
+        InterviewerAssignment.user_id == user.id,
+    )
+    if stage is not None:
+        query = query.where(InterviewerAssignment.stage == stage)
+    return session.exec(query).first() is not None
+
+
+DECIDERS = {UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER}
+
+
+def record_decision(
+    session: Session,
+    *,
+    application: Application,
+    decision: Decision,
+    to_stage: Stage,
+    reason: str,
+    decided_by: User,
+    api_key: ApiKey | None = None,
+) -> StageDecision:
+    """Moves the application as a person decided, and records who, when and why.
+
+    Scores inform this; nothing in the system moves a candidate by itself.
+    """
+    if decided_by.role not in DECIDERS:
+        raise Conflict("only recruiters, HR and admins record decisions")
+    if not reason.strip():
+        raise InvalidInput("say why: a decision needs a reason", field="reason")
+    if application.stage in FINAL_STAGES:
+        raise Conflict(f"the application is {application.stage.value} already", field="stage")
+    expected = {Decision.REJECT: Stage.REJECTED, Decision.WITHDRAW: Stage.WITHDRAWN}
+    if decision in expected and to_stage != expected[decision]:
+        raise InvalidInput(
+            f"{decision.value} moves to {expected[decision].value}", field="to_stage"
+        )
+    if decision == Decision.HOLD and to_stage != application.stage:
+        raise InvalidInput("hold keeps the application where it is", field="to_stage")
+    record = StageDecision(
+        organisation_id=application.organisation_id,
+        application_id=application.id,
+        from_stage=application.stage,
+        to_stage=to_stage,
+        decision=decision,
+        reason=reason.strip(),
+        decided_by_user_id=decided_by.id,
+        decided_by_api_key_id=api_key.id if api_key else None,
+    )
+    session.add(record)
+    if to_stage != application.stage:
+        application.stage = to_stage
+        application.stage_changed_at = utcnow()
+        session.add(application)
+    session.flush()
+    return record

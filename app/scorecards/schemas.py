@@ -1,0 +1,147 @@
+"""API shapes of scorecards, scores, decisions and interviewer agreement."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.models import Decision, EvidenceSource, Recommendation, ScorecardStatus, Stage
+
+
+class RatingIn(BaseModel):
+    criterion_id: str
+    rating: int | None = Field(description="A level of the criterion's scale; null: not assessed.")
+    evidence: str = Field(
+        default="", max_length=10_000, description="What the candidate said or did."
+    )
+    evidence_source: EvidenceSource = EvidenceSource.INTERVIEW
+
+
+class ScorecardStart(BaseModel):
+    stage: Stage
+
+
+class ScorecardPatch(BaseModel):
+    """Any part of a draft; autosave sends what changed."""
+
+    ratings: list[RatingIn] = []
+    recommendation: Recommendation | None = None
+    summary: str | None = Field(default=None, max_length=20_000)
+
+
+class ScorecardCorrection(BaseModel):
+    ratings: list[RatingIn] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=2_000)
+
+
+class RatingOut(RatingIn):
+    updated_at: datetime
+
+
+class ScorecardOut(BaseModel):
+    id: uuid.UUID
+    application_id: uuid.UUID
+    interviewer_user_id: uuid.UUID
+    stage: Stage
+    status: ScorecardStatus
+    version: int
+    role_profile_version_id: uuid.UUID
+    rubric_version_ids: list[uuid.UUID]
+    recommendation: Recommendation | None
+    summary: str
+    submitted_at: datetime | None
+    updated_at: datetime
+    ratings: list[RatingOut]
+
+
+class CriterionExplanation(BaseModel):
+    criterion_id: str
+    title: str
+    section: str
+    weight: float = Field(description="Share of the whole score when everything is assessed.")
+    rating: float | None = Field(description="The panel rating; null: not assessed.")
+    spread: float | None
+    disagreement: bool = Field(description="The panel's ratings differ by 2 or more points.")
+    contribution: float = Field(description="Points of the total; they add up to the total.")
+    must_have: str | None
+
+
+class SectionScore(BaseModel):
+    score: float | None
+    coverage: float
+
+
+class ScoreOut(BaseModel):
+    """A stored score and its explanation. Scores inform people; they decide nothing."""
+
+    kind: str = Field(description="panel: from scorecards; screening: from the candidate's data.")
+    total: float | None
+    coverage: float
+    provisional: bool
+    outcome: str
+    band: str | None
+    sections: dict[str, SectionScore]
+    criteria: list[CriterionExplanation]
+    role_profile_version_id: uuid.UUID
+    rubric_version_ids: list[uuid.UUID]
+    inputs_sha256: str
+    computed_at: datetime
+    years_in_range: bool | None = None
+    missing_platforms: list[str] | None = None
+
+
+class ApplicationScores(BaseModel):
+    panel: ScoreOut | None
+    screening: ScoreOut | None
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    to_stage: Stage
+    reason: str = Field(min_length=1, max_length=5_000)
+
+
+class DecisionOut(BaseModel):
+    id: uuid.UUID
+    application_id: uuid.UUID
+    decision: Decision
+    from_stage: Stage
+    to_stage: Stage
+    reason: str
+    decided_by_user_id: uuid.UUID | None
+    decided_at: datetime
+
+
+class CriterionAgreementOut(BaseModel):
+    criterion_id: str
+    units: int
+    icc_single: float | None
+    icc_average: float | None
+    icc_raters: int
+    icc_reading: str
+    alpha: float | None
+    alpha_reading: str
+
+
+class LeniencyOut(BaseModel):
+    rater_id: uuid.UUID
+    ratings: int
+    offset: float
+
+
+class AgreementOut(BaseModel):
+    criteria: list[CriterionAgreementOut]
+    interviewers: list[LeniencyOut]
+
+
+class RescoreOut(BaseModel):
+    applications: int
+    scorecards: int
+    ratings: int
+    seconds: float
+    role_profile_version_id: uuid.UUID
+
+
+def score_out(payload: dict[str, Any]) -> ScoreOut:
+    return ScoreOut.model_validate(payload)
