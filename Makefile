@@ -22,6 +22,9 @@ test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when
 	$(BIN)/ruff check app alembic tests
 	$(BIN)/pytest
 
+bench: $(STAMP)  ## scoring engine and SQLite rescoring figures (about a minute; prints, asserts nothing)
+	OMP_NUM_THREADS=1 $(BIN)/python -m tests.benchmarks.scoring
+
 lint: $(STAMP)
 	$(BIN)/ruff check app alembic tests
 	$(BIN)/ruff format --check app alembic tests

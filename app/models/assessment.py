@@ -95,15 +95,15 @@ class ScoreKind(enum.StrEnum):
 
 class ApplicationScore(OrganisationOwned, table=True):
     """A computed score, stored so that reading one costs one row; recomputed when its inputs
-    change (a scorecard submitted or corrected, a profile edited)."""
+    change (a scorecard submitted or corrected, a profile edited). updated_at: when computed."""
 
     __tablename__ = "application_scores"
     __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
 
     application_id: uuid.UUID = Field(foreign_key="applications.id", ondelete="CASCADE", index=True)
     kind: ScoreKind = Field(sa_type=enum_type(ScoreKind))
+    # The profile version names the rubric versions its criteria come from.
     role_profile_version_id: uuid.UUID = Field(foreign_key="role_profile_versions.id", index=True)
-    rubric_version_ids: list[str] = Field(default_factory=list, sa_type=JSONType)
     # SHA-256 of everything the score was computed from: the same inputs, the same hash.
     inputs_sha256: str = Field(max_length=64)
     total: float | None = Field(default=None, index=True)
@@ -111,6 +111,8 @@ class ApplicationScore(OrganisationOwned, table=True):
     provisional: bool = True
     outcome: str = Field(max_length=40, index=True)
     band: str | None = Field(default=None, max_length=20)
-    # The whole result with its explanation (criteria, sections), as the API returns it.
+    # Per criterion of the profile version, in its order (see app/scoring/service.py):
+    # panel rating x100 and contribution x100 as 16-bit numbers, then the spread as a byte.
+    criteria_packed: bytes = Field(sa_type=sa.LargeBinary)
+    # Section scores and coverage; for screening also the range checks.
     result: dict[str, Any] = Field(sa_type=JSONType)
-    computed_at: datetime = Field(sa_type=UTCDateTime)

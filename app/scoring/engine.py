@@ -8,7 +8,7 @@ for one application, with the explanation a person reads.
 import enum
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -64,7 +64,7 @@ class ScoringModel:
     coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
     evidence_weights: dict[EvidenceKind, float] = field(default_factory=default_evidence_weights)
 
-    @property
+    @cached_property
     def criterion_ids(self) -> tuple[str, ...]:
         return tuple(spec.id for spec in self.criteria)
 
@@ -288,10 +288,18 @@ def outcome_of(must_failed: bool, must_missing: bool) -> Outcome:
     return Outcome.MEETS_MUST_HAVES
 
 
+def bands_of(totals: np.ndarray) -> list[str | None]:
+    """Returns the recommendation band of each total (None where there is no total)."""
+    floors = np.array([floor for floor, _ in BANDS])
+    names = np.array([name for _, name in BANDS] + [None], dtype=object)
+    # Index of the first (highest) floor the total reaches; NaN reaches none.
+    reached = totals[:, None] >= floors[None, :]
+    first = np.where(reached.any(axis=1), reached.argmax(axis=1), len(BANDS))
+    return names[first].tolist()
+
+
 def band_of(total: float | None) -> str | None:
-    if total is None:
-        return None
-    return next(name for floor, name in BANDS if total >= floor)
+    return bands_of(np.array([np.nan if total is None else total]))[0]
 
 
 # --- one application ---------------------------------------------------------------------------

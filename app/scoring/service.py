@@ -3,14 +3,15 @@ submit, and the bulk rescoring of a whole vacancy from packed ratings."""
 
 import hashlib
 import json
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
@@ -38,7 +39,7 @@ from app.scoring.engine import (
     Rating,
     ScorecardInput,
     ScoringModel,
-    band_of,
+    bands_of,
     outcome_of,
     score_batch,
     scoring_model,
@@ -120,88 +121,127 @@ def unpack_ratings(
 
 # --- storing results ---------------------------------------------------------------------------
 
-
-def _clean(value: float) -> float | None:
-    return None if math.isnan(value) else round(float(value), 4)
+NO_SPREAD = 255
 
 
-def result_payload(batch: BatchResult, row: int) -> dict[str, Any]:
-    """Returns one application's result in the stored (compact, column-wise) form."""
-    return {
-        "panel": [_clean(v) for v in batch.panel[row]],
-        "spread": [_clean(v) for v in batch.spread[row]],
-        "contribution": [round(float(v), 2) for v in batch.contribution[row]],
-        "sections": {
-            category.value: [
-                _clean(batch.section_scores[row, i]),
-                _clean(batch.section_coverage[row, i]),
-            ]
-            for i, category in enumerate(Category)
-            if batch.section_coverage[row, i] > 0 or not math.isnan(batch.section_scores[row, i])
-        },
-    }
+def pack_results(batch: BatchResult) -> list[bytes]:
+    """Returns each application's per-criterion results as bytes (panel x100 and contribution
+    x100 as little-endian 16-bit numbers, 0 panel meaning not assessed; then spread bytes)."""
+    panel = np.where(np.isnan(batch.panel), 0, np.round(batch.panel * 100)).astype("<u2")
+    contribution = np.round(batch.contribution * 100).astype("<u2")
+    spread = np.where(np.isnan(batch.spread), NO_SPREAD, batch.spread).astype(np.uint8)
+    rows = np.concatenate([panel.view(np.uint8), contribution.view(np.uint8), spread], axis=1)
+    return [row.tobytes() for row in rows]
 
 
-def _score_values(model: ScoringModel, batch: BatchResult, row: int) -> dict[str, Any]:
-    total = None if math.isnan(batch.total[row]) else float(batch.total[row])
-    coverage = float(batch.coverage[row])
-    return {
-        "total": total,
-        "coverage": round(coverage, 6),
-        "provisional": coverage < model.coverage_threshold,
-        "outcome": outcome_of(bool(batch.must_failed[row]), bool(batch.must_missing[row])).value,
-        "band": band_of(total),
-    }
-
-
-def inputs_sha256(context: ProfileContext, kind: ScoreKind, inputs: list[Any]) -> str:
-    """Returns the hash of everything a score is computed from."""
-    canonical = json.dumps(
-        {
-            "profile_version": str(context.profile_version_id),
-            "rubric_versions": sorted(context.rubric_version_ids),
-            "kind": kind.value,
-            "inputs": inputs,
-        },
-        sort_keys=True,
-        default=str,
+def unpack_results(packed: bytes, size: int) -> tuple[list, list, list]:
+    """Returns panel ratings (None: not assessed), contributions and spreads (None: none)."""
+    raw = np.frombuffer(packed, dtype=np.uint8)
+    panel = raw[: 2 * size].view("<u2") / 100
+    contribution = raw[2 * size : 4 * size].view("<u2") / 100
+    spread = raw[4 * size :]
+    return (
+        [None if value == 0 else float(value) for value in panel],
+        [float(value) for value in contribution],
+        [None if value == NO_SPREAD else int(value) for value in spread],
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _store(
-    session: Session,
-    application: Application,
-    kind: ScoreKind,
+def _nullable(values: np.ndarray, digits: int) -> list:
+    rounded = np.round(values, digits).astype(object)
+    rounded[np.isnan(values)] = None
+    return rounded.tolist()
+
+
+def score_rows(
     context: ProfileContext,
     model: ScoringModel,
+    kind: ScoreKind,
     batch: BatchResult,
-    digest: str,
-) -> ApplicationScore:
-    score = session.exec(
-        select(ApplicationScore).where(
-            ApplicationScore.application_id == application.id, ApplicationScore.kind == kind
+    application_ids: list,
+    digests: list[str],
+    organisation_id: uuid.UUID,
+) -> list[dict[str, Any]]:
+    """Returns the application_scores rows of a batch, built column-wise."""
+    now = utcnow()
+    totals = _nullable(batch.total, 2)
+    bands = bands_of(batch.total)
+    coverages = np.round(batch.coverage, 6).tolist()
+    outcomes = [
+        outcome_of(failed, missing).value
+        for failed, missing in zip(
+            batch.must_failed.tolist(), batch.must_missing.tolist(), strict=True
         )
-    ).first() or ApplicationScore(
-        organisation_id=application.organisation_id,
-        application_id=application.id,
-        kind=kind,
-        role_profile_version_id=context.profile_version_id,
-        inputs_sha256="",
-        outcome="",
-        result={},
-        computed_at=utcnow(),
+    ]
+    sections = [category.value for category in Category]
+    live = [
+        i
+        for i, category in enumerate(Category)
+        if any(spec.category == category for spec in model.criteria)
+    ]
+    section_scores = _nullable(batch.section_scores[:, live], 2)
+    section_coverage = np.round(batch.section_coverage[:, live], 6).tolist()
+    packed = pack_results(batch)
+    return [
+        {
+            "id": new_id(),
+            "created_at": now,
+            "updated_at": now,
+            "organisation_id": organisation_id,
+            "application_id": application_id,
+            "kind": kind,
+            "role_profile_version_id": context.profile_version_id,
+            "inputs_sha256": digests[row],
+            "total": totals[row],
+            "coverage": coverages[row],
+            "provisional": coverages[row] < model.coverage_threshold,
+            "outcome": outcomes[row],
+            "band": bands[row],
+            "criteria_packed": packed[row],
+            "result": {
+                "sections": {
+                    sections[i]: [section_scores[row][j], section_coverage[row][j]]
+                    for j, i in enumerate(live)
+                }
+            },
+        }
+        for row, application_id in enumerate(application_ids)
+    ]
+
+
+def _replace_scores(session: Session, kind: ScoreKind, rows: list[dict[str, Any]]) -> None:
+    """Replaces the stored scores of these applications by the new rows."""
+    if not rows:
+        return
+    table = ApplicationScore.__table__
+    session.execute(
+        delete(table).where(
+            table.c.application_id.in_([row["application_id"] for row in rows]),
+            table.c.kind == kind,
+        )
     )
-    for name, value in _score_values(model, batch, 0).items():
-        setattr(score, name, value)
-    score.role_profile_version_id = context.profile_version_id
-    score.rubric_version_ids = context.rubric_version_ids
-    score.inputs_sha256 = digest
-    score.result = result_payload(batch, 0)
-    score.computed_at = utcnow()
-    session.add(score)
-    session.flush()
-    return score
+    session.execute(insert(table), rows)
+
+
+@lru_cache(maxsize=64)
+def _hash_prefix(profile_version_id: uuid.UUID, rubric_version_ids: tuple, kind: ScoreKind) -> Any:
+    prefix = hashlib.sha256()
+    prefix.update(str(profile_version_id).encode())
+    prefix.update(",".join(sorted(rubric_version_ids)).encode())
+    prefix.update(kind.value.encode())
+    return prefix
+
+
+def inputs_sha256(context: ProfileContext, kind: ScoreKind, parts: Iterable[bytes]) -> str:
+    """Returns the hash of everything a score is computed from: the profile and rubric
+    versions, and the inputs in a fixed order."""
+    digest = _hash_prefix(
+        context.profile_version_id, tuple(context.rubric_version_ids), kind
+    ).copy()
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "little"))
+        digest.update(part)
+    return digest.hexdigest()
 
 
 # --- one application ---------------------------------------------------------------------------
@@ -231,12 +271,7 @@ def recompute_panel_score(session: Session, application: Application) -> Applica
     computation as rescoring the whole vacancy, for one application)."""
     vacancy = session.get(Vacancy, application.vacancy_id)
     score_applications(session, vacancy, application_ids=[application.id])
-    return session.exec(
-        select(ApplicationScore).where(
-            ApplicationScore.application_id == application.id,
-            ApplicationScore.kind == ScoreKind.PANEL,
-        )
-    ).one()
+    return _stored(session, application, ScoreKind.PANEL)
 
 
 def recompute_screening_score(session: Session, application: Application) -> ApplicationScore:
@@ -259,18 +294,32 @@ def recompute_screening_score(session: Session, application: Application) -> App
             ),
         )
     ]
-    digest = inputs_sha256(context, ScoreKind.SCREENING, [data.model_dump(mode="json")])
-    score = _store(
-        session, application, ScoreKind.SCREENING, context, model, _one(model, inputs), digest
+    digest = inputs_sha256(
+        context,
+        ScoreKind.SCREENING,
+        [json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()],
     )
-    score.result = {
-        **score.result,
-        "years_in_range": screening.years_in_range,
-        "missing_platforms": [platform.value for platform in screening.missing_platforms],
-    }
-    session.add(score)
-    session.flush()
-    return score
+    [row] = score_rows(
+        context,
+        model,
+        ScoreKind.SCREENING,
+        _one(model, inputs),
+        [application.id],
+        [digest],
+        application.organisation_id,
+    )
+    row["result"]["years_in_range"] = screening.years_in_range
+    row["result"]["missing_platforms"] = [p.value for p in screening.missing_platforms]
+    _replace_scores(session, ScoreKind.SCREENING, [row])
+    return _stored(session, application, ScoreKind.SCREENING)
+
+
+def _stored(session: Session, application: Application, kind: ScoreKind) -> ApplicationScore:
+    return session.exec(
+        select(ApplicationScore)
+        .where(ApplicationScore.application_id == application.id, ApplicationScore.kind == kind)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> dict[str, Any]:
@@ -280,9 +329,10 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
     model = context.screening_model if score.kind == ScoreKind.SCREENING else context.panel_model
     weights = model.global_weights()
     result = score.result
+    panels, contributions, spreads = unpack_results(score.criteria_packed, len(model.criteria))
     criteria = []
     for i, spec in enumerate(model.criteria):
-        panel = result["panel"][i]
+        panel = panels[i]
         must = None
         if spec.must_have_min is not None:
             must = (
@@ -292,7 +342,7 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
                 if panel >= spec.must_have_min
                 else MustHaveStatus.NOT_MET
             ).value
-        spread = result["spread"][i]
+        spread = spreads[i]
         criteria.append(
             {
                 "criterion_id": spec.id,
@@ -302,7 +352,7 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
                 "rating": panel,
                 "spread": spread,
                 "disagreement": spread is not None and spread >= 2,
-                "contribution": result["contribution"][i],
+                "contribution": contributions[i],
                 "must_have": must,
             }
         )
@@ -319,9 +369,9 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
         },
         "criteria": criteria,
         "role_profile_version_id": str(score.role_profile_version_id),
-        "rubric_version_ids": score.rubric_version_ids,
+        "rubric_version_ids": context.rubric_version_ids,
         "inputs_sha256": score.inputs_sha256,
-        "computed_at": score.computed_at.isoformat(),
+        "computed_at": score.updated_at.isoformat(),
         **{key: result[key] for key in ("years_in_range", "missing_platforms") if key in result},
     }
 
@@ -352,106 +402,104 @@ def score_applications(
     context = profile_context(session, vacancy.role_profile_version_id)
     model = context.panel_model
     size = len(model.criterion_ids)
-    chosen = select(Application.id).where(Application.vacancy_id == vacancy.id)
+    table, cards_table = Application.__table__, Scorecard.__table__
+    # Ids as the database gives them (no UUID objects made per row: this path reads a lot).
+    raw_id = sa.type_coerce(table.c.id, sa.String)
+    chosen = sa.select(raw_id).where(table.c.vacancy_id == vacancy.id)
     if application_ids is not None:
-        chosen = chosen.where(Application.id.in_(application_ids))
-    application_ids = list(session.exec(chosen.order_by(Application.id)).all())
-    cards = session.exec(
-        select(
-            Scorecard.application_id,
-            Scorecard.interviewer_user_id,
-            Scorecard.role_profile_version_id,
-            Scorecard.ratings_packed,
+        chosen = chosen.where(table.c.id.in_(application_ids))
+    ids = [row[0] for row in session.execute(chosen.order_by(table.c.id))]
+    cards = session.execute(
+        sa.select(
+            sa.type_coerce(cards_table.c.application_id, sa.String),
+            sa.type_coerce(cards_table.c.interviewer_user_id, sa.String),
+            sa.type_coerce(cards_table.c.role_profile_version_id, sa.String),
+            cards_table.c.ratings_packed,
         )
         .where(
-            Scorecard.application_id.in_(chosen),
-            Scorecard.status == ScorecardStatus.SUBMITTED,
-            Scorecard.ratings_packed.is_not(None),
+            cards_table.c.application_id.in_(chosen.scalar_subquery()),
+            cards_table.c.status == ScorecardStatus.SUBMITTED,
+            cards_table.c.ratings_packed.is_not(None),
         )
-        .order_by(Scorecard.application_id, Scorecard.interviewer_user_id)
+        .order_by(cards_table.c.application_id, cards_table.c.interviewer_user_id)
     ).all()
-    position = {application_id: i for i, application_id in enumerate(application_ids)}
-    packed = [_repack(session, model, version_id, blob) for _, _, version_id, blob in cards]
+    position = {application_id: i for i, application_id in enumerate(ids)}
+    packed = _in_model_order(session, model, cards)
     ratings_rows, evidence_rows = (
         unpack_ratings(packed, size, model.evidence_weights)
         if packed
         else (np.zeros((0, size)), np.zeros((0, size)))
     )
-    app_index = np.array([position[application_id] for application_id, _, _, _ in cards], dtype=int)
+    app_index = np.array([position[card[0]] for card in cards], dtype=int)
     # Each scorecard's place among its application's raters (rows are sorted by application).
     slot = np.zeros(len(cards), dtype=int)
     if len(cards):
         starts = np.r_[0, np.flatnonzero(np.diff(app_index)) + 1]
         slot = np.arange(len(cards)) - np.repeat(starts, np.diff(np.r_[starts, len(cards)]))
     raters = int(slot.max()) + 1 if len(cards) else 1
-    ratings = np.full((len(application_ids), raters, size), np.nan)
+    ratings = np.full((len(ids), raters, size), np.nan)
     evidence = np.zeros_like(ratings)
     ratings[app_index, slot] = ratings_rows
     evidence[app_index, slot] = evidence_rows
 
-    digests = _bulk_digests(context, application_ids, cards)
-    now = utcnow()
-    for start in range(0, len(application_ids), chunk):
-        end = min(start + chunk, len(application_ids))
+    inputs: list[list[bytes]] = [[] for _ in ids]
+    for (application_id, rater_id, _, _), blob in zip(cards, packed, strict=True):
+        inputs[position[application_id]].append(str(rater_id).encode() + blob)
+    digests = [inputs_sha256(context, ScoreKind.PANEL, parts) for parts in inputs]
+    application_uuids = [uuid.UUID(str(application_id)) for application_id in ids]
+    for start in range(0, len(ids), chunk):
+        end = min(start + chunk, len(ids))
         batch = score_batch(model, ratings[start:end], evidence[start:end])
-        ids = application_ids[start:end]
-        session.exec(
-            delete(ApplicationScore).where(
-                ApplicationScore.application_id.in_(ids), ApplicationScore.kind == ScoreKind.PANEL
-            )
+        rows = score_rows(
+            context,
+            model,
+            ScoreKind.PANEL,
+            batch,
+            application_uuids[start:end],
+            digests[start:end],
+            vacancy.organisation_id,
         )
-        session.execute(
-            insert(ApplicationScore),
-            [
-                {
-                    "id": new_id(),
-                    "created_at": now,
-                    "updated_at": now,
-                    "organisation_id": vacancy.organisation_id,
-                    "application_id": application_id,
-                    "kind": ScoreKind.PANEL,
-                    "role_profile_version_id": context.profile_version_id,
-                    "rubric_version_ids": context.rubric_version_ids,
-                    "inputs_sha256": digests[application_id],
-                    "computed_at": now,
-                    "result": result_payload(batch, row),
-                    **_score_values(model, batch, row),
-                }
-                for row, application_id in enumerate(ids)
-            ],
-        )
+        _replace_scores(session, ScoreKind.PANEL, rows)
         if progress:
-            progress(end, len(application_ids))
-    session.flush()
+            progress(end, len(ids))
     return RescoreReport(
-        applications=len(application_ids),
+        applications=len(ids),
         scorecards=len(cards),
         ratings=int((~np.isnan(ratings)).sum()),
         seconds=time.perf_counter() - started,
     )
 
 
-def _repack(session: Session, model: ScoringModel, version_id: uuid.UUID, blob: bytes) -> bytes:
-    """Returns the packed ratings in the model's criterion order (a scorecard packed for an
-    older profile version has its criteria in that version's order)."""
+def _in_model_order(session: Session, model: ScoringModel, cards: list) -> list[bytes]:
+    """Returns each card's packed ratings in the model's criterion order (a scorecard packed
+    for another profile version has its criteria in that version's order)."""
+    converters: dict[Any, Callable[[bytes], bytes] | None] = {}
+    packed = []
+    for _, _, version, blob in cards:
+        if version not in converters:
+            converters[version] = _converter(session, model, version)
+        convert = converters[version]
+        packed.append(convert(blob) if convert else blob)
+    return packed
+
+
+def _converter(
+    session: Session, model: ScoringModel, version: Any
+) -> Callable[[bytes], bytes] | None:
+    version_id = version if isinstance(version, uuid.UUID) else uuid.UUID(str(version))
     own = profile_context(session, version_id).panel_model
     if own.criterion_ids == model.criterion_ids:
-        return blob
+        return None
     size = len(own.criterion_ids)
     where = {criterion_id: i for i, criterion_id in enumerate(own.criterion_ids)}
-    levels = bytes(blob[where[c]] if c in where else 0 for c in model.criterion_ids)
-    sources = bytes(blob[size + where[c]] if c in where else 0 for c in model.criterion_ids)
-    return levels + sources
+    picks = [where.get(criterion_id) for criterion_id in model.criterion_ids]
 
+    def convert(blob: bytes) -> bytes:
+        levels = bytes(blob[i] if i is not None else 0 for i in picks)
+        sources = bytes(blob[size + i] if i is not None else 0 for i in picks)
+        return levels + sources
 
-def _bulk_digests(context: ProfileContext, application_ids: list[uuid.UUID], cards: list) -> dict:
-    by_application: dict[uuid.UUID, list[list[str]]] = {aid: [] for aid in application_ids}
-    for application_id, rater_id, _, blob in cards:
-        by_application[application_id].append([str(rater_id), blob.hex()])
-    return {
-        aid: inputs_sha256(context, ScoreKind.PANEL, ["packed", inputs])
-        for aid, inputs in by_application.items()
-    }
+    return convert
 
 
 def vacancy_agreement(session: Session, vacancy: Vacancy) -> tuple[list, list]:
@@ -473,8 +521,10 @@ def vacancy_agreement(session: Session, vacancy: Vacancy) -> tuple[list, list]:
         )
     ).all()
     panel: dict[str, dict[str, dict[str, int]]] = {}
-    for application_id, rater_id, version_id, blob in cards:
-        levels = _repack(session, model, version_id, blob)[: len(model.criterion_ids)]
+    for (application_id, rater_id, _, _), blob in zip(
+        cards, _in_model_order(session, model, cards), strict=True
+    ):
+        levels = blob[: len(model.criterion_ids)]
         for criterion_id, level in zip(model.criterion_ids, levels, strict=True):
             if level:
                 panel.setdefault(str(application_id), {}).setdefault(criterion_id, {})[

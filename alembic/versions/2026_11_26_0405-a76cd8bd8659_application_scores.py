@@ -1,8 +1,8 @@
 """Stored scores per application (panel and screening); packed ratings on scorecards.
 
-Revision ID: 82c9f3bcc57a
+Revision ID: a76cd8bd8659
 Revises: 193e56b9bd73
-Create Date: 2026-11-26 03:56:09.768738+00:00
+Create Date: 2026-11-26 04:05:19.291750+00:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "82c9f3bcc57a"
+revision: str = "a76cd8bd8659"
 down_revision: str | None = "193e56b9bd73"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -27,21 +27,16 @@ def upgrade() -> None:
         sa.Column("application_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("role_profile_version_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "rubric_version_ids",
-            sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
-            nullable=False,
-        ),
         sa.Column("inputs_sha256", sa.String(length=64), nullable=False),
         sa.Column("total", sa.Float(), nullable=True),
         sa.Column("coverage", sa.Float(), nullable=False),
         sa.Column("provisional", sa.Boolean(), nullable=False),
         sa.Column("outcome", sa.String(length=40), nullable=False),
         sa.Column("band", sa.String(length=20), nullable=True),
+        sa.Column("criteria_packed", sa.LargeBinary(), nullable=False),
         sa.Column(
             "result", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
         ),
-        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["applications.id"],
