@@ -3,6 +3,7 @@
 import os
 import socket
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time
@@ -21,9 +22,11 @@ from app.accounts.service import API_KEY_SCOPES, create_api_key, create_user, or
 from app.db import check_connection, create_db_engine, describe_url, write_session
 from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
-from app.models import UserRole
+from app.hiring.service import use_latest_profile_version
+from app.models import UserRole, Vacancy
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
+from app.scoring.service import score_applications
 from app.settings import Settings
 
 
@@ -205,6 +208,31 @@ def demo() -> None:
         )
         for login in DEMO_LOGINS:
             click.echo(f"  {login.role.value:<12} {login.email:<36} password: {login.password}")
+
+
+@main.command()
+@click.option("--vacancy", "vacancy_id", type=click.UUID, required=True, help="The vacancy's id.")
+@click.option(
+    "--latest-profile", is_flag=True, help="First move the vacancy to its profile's latest version."
+)
+@friendly_errors
+def rescore(vacancy_id: uuid.UUID, latest_profile: bool) -> None:
+    """Recompute the panel scores of a vacancy's applications (after a profile change)."""
+    with migrated_session(Settings()) as session:
+        vacancy = session.get(Vacancy, vacancy_id)
+        if vacancy is None:
+            raise ConfigError(f"no vacancy {vacancy_id}: check the id (see the vacancy's page)")
+        if latest_profile:
+            use_latest_profile_version(session, vacancy=vacancy)
+        report = score_applications(
+            session,
+            vacancy,
+            progress=lambda done, total: click.echo(f"scored {done:,} of {total:,} applications"),
+        )
+        click.echo(
+            f"rescored {report.applications:,} applications ({report.ratings:,} ratings) "
+            f"in {report.seconds:.1f} s"
+        )
 
 
 @main.group()

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -241,3 +242,20 @@ def test_rubrics_reload_loads_new_versions_only_when_files_change(
         "organisation": 2,
         "strategy": 1,
     }
+
+
+def test_rescore_reports_progress_and_refuses_an_unknown_vacancy(
+    cli_env: dict[str, str], empty_database_url: str
+) -> None:
+    run("migrate", env=cli_env)
+    run("demo", env=cli_env)
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
+    engine.dispose()
+
+    done = run("rescore", "--vacancy", str(uuid.UUID(str(vacancy_id))), env=cli_env)
+    unknown = run("rescore", "--vacancy", str(uuid.uuid4()), env=cli_env)
+
+    assert done.returncode == 0 and "rescored" in done.stdout
+    assert_one_line_error(unknown, "no vacancy")

@@ -22,18 +22,19 @@ SCREENING_RATER = "screening"
 
 
 class ScreeningData(BaseModel):
-    """What a candidate (or the ATS) states in the application form."""
+    """What a candidate (or the ATS) states in the application form. None: not stated (not
+    assessed); an empty list: stated "none"."""
 
     model_config = ConfigDict(extra="ignore")
 
     years_in_smm: float | None = Field(default=None, ge=0, le=60)
-    platforms: list[Platform] = []
-    ad_tools: list[str] = []  # VK Ads, Yandex Direct, Telegram Ads...
-    cms: list[str] = []
-    analytics_tools: list[str] = []
+    platforms: list[Platform] | None = None
+    ad_tools: list[str] | None = None  # VK Ads, Yandex Direct, Telegram Ads...
+    cms: list[str] | None = None
+    analytics_tools: list[str] | None = None
     own_blog_url: str | None = None
     audience_built: int | None = Field(default=None, ge=0)  # followers of an account they grew
-    portfolio_links: list[str] = []
+    portfolio_links: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,13 @@ class ScreeningResult:
     missing_platforms: tuple[Platform, ...]
 
 
-def _by_count(count: int, *, none: int | None = 1) -> int | None:
-    """1 for none, then 2, 3 and 4 for one, two and three or more."""
-    if count == 0:
+def _by_count(items: list | None, *, none: int | None = 1) -> int | None:
+    """Not stated: not assessed; then 1 for none, 2, 3 and 4 for one, two, three or more."""
+    if items is None:
+        return None
+    if not items:
         return none
-    return min(count + 1, 4)
+    return min(len(items) + 1, 4)
 
 
 def years_rating(years: float | None, profile: RoleProfile) -> int | None:
@@ -66,9 +69,9 @@ def screening_ratings(data: ScreeningData, profile: RoleProfile) -> dict[str, in
     audience = data.audience_built
     return {
         "experience.years_relevant": years_rating(data.years_in_smm, profile),
-        "experience.ad_platforms": _by_count(len(data.ad_tools)),
-        "experience.cms": _by_count(len(data.cms)),
-        "experience.analytics_adjustment": _by_count(len(data.analytics_tools)),
+        "experience.ad_platforms": _by_count(data.ad_tools),
+        "experience.cms": _by_count(data.cms),
+        "experience.analytics_adjustment": _by_count(data.analytics_tools),
         "experience.blog_editing": 3 if data.own_blog_url else None,
         "experience.own_audience": (
             None
@@ -81,7 +84,7 @@ def screening_ratings(data: ScreeningData, profile: RoleProfile) -> dict[str, in
             if audience < 10_000
             else 4
         ),
-        "experience.creative_ideas": _by_count(len(data.portfolio_links), none=None),
+        "experience.creative_ideas": _by_count(data.portfolio_links, none=None),
     }
 
 
@@ -103,5 +106,5 @@ def score_screening(
         years_in_range = data.years_in_smm >= experience.min_years and (
             experience.max_years is None or data.years_in_smm <= experience.max_years
         )
-    missing = tuple(p for p in profile.platforms.required if p not in data.platforms)
+    missing = tuple(p for p in profile.platforms.required if p not in (data.platforms or []))
     return ScreeningResult(score=score, years_in_range=years_in_range, missing_platforms=missing)
