@@ -1,14 +1,36 @@
 """The demo organisation a newcomer sees at once (`smm-hire demo`): users, the built-in
 role profiles as its own copies, and one open vacancy per profile."""
 
+import random
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from app.accounts.service import create_organisation, create_user
-from app.models import Locale, Organisation, User, UserRole, Vacancy, VacancyStatus, utcnow
+from app.hiring.service import (
+    assign_interviewer,
+    create_application,
+    create_candidate,
+    record_decision,
+)
+from app.models import (
+    Application,
+    Candidate,
+    Decision,
+    Locale,
+    Organisation,
+    Recommendation,
+    Stage,
+    User,
+    UserRole,
+    Vacancy,
+    VacancyStatus,
+    utcnow,
+)
 from app.rubrics.library import builtin_library
 from app.rubrics.service import clone_profile, sync_builtin_library, visible_profiles
+from app.scorecards.service import RatingChange, save_draft, start_scorecard, submit
+from app.scoring.service import profile_context
 
 DEMO_SLUG = "demo"
 
@@ -37,7 +59,36 @@ DEMO_LOGINS = (
         "Ирина Беседина",
         UserRole.INTERVIEWER,
     ),
+    DemoLogin(
+        "boris@demo.smm-hire.example", "smm-demo-interviewer", "Борис Оценкин", UserRole.INTERVIEWER
+    ),
+    DemoLogin(
+        "vera@demo.smm-hire.example", "smm-demo-interviewer", "Вера Слушаева", UserRole.INTERVIEWER
+    ),
 )
+
+# One candidate at each stage of a vacancy; the path of decisions that got them there.
+DEMO_PATHS = (
+    ("Алина Первова", []),
+    ("Глеб Отборов", [Stage.SCREENING]),
+    ("Дарья Собеседова", [Stage.SCREENING, Stage.INTERVIEW]),
+    ("Егор Заданин", [Stage.SCREENING, Stage.INTERVIEW, Stage.WORK_SAMPLE]),
+    ("Жанна Финалова", [Stage.SCREENING, Stage.INTERVIEW, Stage.WORK_SAMPLE, Stage.FINAL]),
+    ("Захар Офферов", [Stage.SCREENING, Stage.INTERVIEW, Stage.FINAL, Stage.OFFER]),
+    ("Инна Нанятова", [Stage.SCREENING, Stage.INTERVIEW, Stage.FINAL, Stage.OFFER, Stage.HIRED]),
+    ("Кирилл Отказов", [Stage.SCREENING, Stage.INTERVIEW, Stage.REJECTED]),
+    ("Лада Ушедшая", [Stage.SCREENING, Stage.WITHDRAWN]),
+)
+REASONS = {
+    Stage.SCREENING: "Опыт и площадки соответствуют профилю",
+    Stage.INTERVIEW: "Хорошие примеры работы с сообществом на скрининге",
+    Stage.WORK_SAMPLE: "Сильное собеседование, проверим практическим заданием",
+    Stage.FINAL: "Задание выполнено хорошо, зовём на финальную встречу",
+    Stage.OFFER: "Панель единодушна, обязательные требования выполнены",
+    Stage.HIRED: "Кандидат принял предложение",
+    Stage.REJECTED: "Ответ на негатив в задании не соответствует обязательному уровню",
+    Stage.WITHDRAWN: "Кандидат принял другое предложение",
+}
 
 
 def load_demo(session: Session) -> Organisation:
@@ -64,6 +115,7 @@ def load_demo(session: Session) -> Organisation:
             )
     session.flush()
     _load_demo_profiles_and_vacancies(session, organisation)
+    _load_demo_candidates(session, organisation)
     return organisation
 
 
@@ -98,3 +150,89 @@ def _load_demo_profiles_and_vacancies(session: Session, organisation: Organisati
                 )
             )
     session.flush()
+
+
+def _load_demo_candidates(session: Session, organisation: Organisation) -> None:
+    """Candidates at every stage of two vacancies, scorecards by several interviewers (with
+    some disagreement) and the decisions that moved them; only when the demo has none yet."""
+    if session.exec(select(Candidate).where(Candidate.organisation_id == organisation.id)).first():
+        return
+    people = {
+        login.email: session.exec(select(User).where(User.email == login.email)).one()
+        for login in DEMO_LOGINS
+    }
+    recruiter = people[DEMO_LOGINS[2].email]
+    panel = [people[login.email] for login in DEMO_LOGINS if login.role == UserRole.INTERVIEWER]
+    rng = random.Random(2026)
+    vacancies = session.exec(
+        select(Vacancy).where(Vacancy.organisation_id == organisation.id).order_by(Vacancy.title)
+    ).all()
+    for vacancy in [v for v in vacancies if v.title in ("SMM-менеджер", "Комьюнити-менеджер")]:
+        context = profile_context(session, vacancy.role_profile_version_id)
+        interview_criteria = context.stage_criteria("interview")
+        for number, (name, path) in enumerate(DEMO_PATHS):
+            candidate = create_candidate(
+                session,
+                organisation_id=organisation.id,
+                full_name=name,
+                email=f"candidate{number}.{vacancy.id.hex[-4:]}@example.org",
+                source="demo",
+                location=rng.choice(["Москва", "Санкт-Петербург", "Казань", "удалённо"]),
+                profile={
+                    "years_in_smm": rng.choice([1, 2.5, 3, 4, 7]),
+                    "platforms": rng.sample(["vk", "telegram", "dzen", "youtube"], 2),
+                    "ad_tools": rng.sample(["VK Реклама", "Яндекс Директ", "Telegram Ads"], 2),
+                    "audience_built": rng.choice([800, 4_000, 15_000]),
+                },
+            )
+            application = create_application(session, vacancy=vacancy, candidate=candidate)
+            if Stage.INTERVIEW in path or Stage.REJECTED in path:
+                _demo_scorecards(session, application, panel, interview_criteria, rng)
+            for stage in path:
+                decision = {
+                    Stage.REJECTED: Decision.REJECT,
+                    Stage.WITHDRAWN: Decision.WITHDRAW,
+                }.get(stage, Decision.ADVANCE)
+                record_decision(
+                    session,
+                    application=application,
+                    decision=decision,
+                    to_stage=stage,
+                    reason=REASONS[stage],
+                    decided_by=recruiter,
+                )
+    session.flush()
+
+
+def _demo_scorecards(
+    session: Session,
+    application: Application,
+    panel: list[User],
+    criteria: list[str],
+    rng: random.Random,
+) -> None:
+    level = rng.choice([2, 3, 3, 4])
+    for index, interviewer in enumerate(panel[: rng.choice([2, 3])]):
+        assign_interviewer(
+            session, application=application, interviewer=interviewer, stage=Stage.INTERVIEW
+        )
+        scorecard = start_scorecard(
+            session, application=application, interviewer=interviewer, stage=Stage.INTERVIEW
+        )
+        changes = []
+        for position, criterion_id in enumerate(criteria):
+            rating = min(4, max(1, level + rng.choice([0, 0, 0, 1])))
+            if index == 1 and position == 0:
+                rating = 4 if rating <= 2 else 1  # the debrief has something to discuss
+            if rng.random() < 0.1:
+                rating = None
+            changes.append(RatingChange(criterion_id, rating, "Пример из собеседования"))
+        save_draft(
+            session,
+            scorecard=scorecard,
+            user=interviewer,
+            changes=changes,
+            recommendation=Recommendation.YES if level >= 3 else Recommendation.NO,
+            summary="Итог собеседования",
+        )
+        submit(session, scorecard=scorecard, user=interviewer)

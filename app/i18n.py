@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from app import PROJECT_ROOT
-from app.models import Locale, UserRole
+from app.models import Locale
 
 LOCALE_DIR = PROJECT_ROOT / "app" / "locale"
 Gettext = Callable[..., str]
@@ -22,14 +22,6 @@ Gettext = Callable[..., str]
 def N_(message: str) -> str:  # noqa: N802  (the usual name for "mark for translation")
     """Marks a string for extraction; it is translated where it is shown."""
     return message
-
-
-ROLE_LABELS = {
-    UserRole.ADMIN: N_("administrator"),
-    UserRole.HR: N_("HR"),
-    UserRole.RECRUITER: N_("recruiter"),
-    UserRole.INTERVIEWER: N_("interviewer"),
-}
 
 
 @cache

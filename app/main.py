@@ -16,10 +16,12 @@ from app.db import create_db_engine
 from app.deps import LoginRequired
 from app.errors import AppError, ConfigError
 from app.health import router as health_router
+from app.hiring.views import router as hiring_pages
 from app.migrations import schema_state
 from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
 from app.rubrics.views import router as rubric_pages
+from app.scorecards.views import router as scorecard_pages
 from app.security import new_token
 from app.settings import Settings
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
@@ -81,4 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages)
     app.include_router(dashboard_pages)
     app.include_router(rubric_pages)
+    app.include_router(hiring_pages)
+    app.include_router(scorecard_pages)
     return app

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.db import create_db_engine
+from app.demo import DEMO_LOGINS
 from tests.conftest import free_port
 
 SMM_HIRE = shutil.which("smm-hire", path=str(Path(sys.executable).parent))
@@ -72,7 +73,7 @@ def test_set_up_from_nothing(cli_env: dict[str, str], empty_database_url: str) -
     assert first_demo.returncode == 0 and second_demo.returncode == 0
     assert "admin@demo.smm-hire.example" in first_demo.stdout
     assert "password: smm-demo-interviewer" in first_demo.stdout
-    assert count_users(empty_database_url) == 4  # the second run added nobody
+    assert count_users(empty_database_url) == len(DEMO_LOGINS)  # the second run added nobody
 
 
 def test_create_user_and_its_mistakes(cli_env: dict[str, str], empty_database_url: str) -> None:
@@ -102,7 +103,7 @@ def test_create_user_and_its_mistakes(cli_env: dict[str, str], empty_database_ur
     assert_one_line_error(twice, "exists already")
     assert_one_line_error(short, "shorter than 8 characters")
     assert_one_line_error(nowhere, "no organisation with the slug 'nope'")
-    assert count_users(empty_database_url) == 5
+    assert count_users(empty_database_url) == len(DEMO_LOGINS) + 1
 
 
 def test_create_api_key_prints_a_key_that_works(cli_env: dict[str, str]) -> None:
@@ -141,7 +142,7 @@ def test_create_api_key_prints_a_key_that_works(cli_env: dict[str, str]) -> None
 
     assert result.returncode == 0
     assert secret.startswith("smmh_")
-    assert answer.status_code == 200 and len(answer.json()) == 4
+    assert answer.status_code == 200 and len(answer.json()) == len(DEMO_LOGINS)
     assert login_page.status_code == 200
 
 

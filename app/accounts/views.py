@@ -7,11 +7,18 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.accounts.service import authenticate, end_session, start_session
-from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep
-from app.errors import NotAuthenticated
+from app import audit
+from app.accounts.service import (
+    authenticate,
+    create_user,
+    end_session,
+    start_session,
+    users_of,
+)
+from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep, require_role
+from app.errors import AppError, NotAuthenticated
 from app.i18n import gettext_for
-from app.models import Locale
+from app.models import Locale, Organisation, User, UserRole
 from app.security import new_token
 from app.web.pages import (
     CSRF_COOKIE,
@@ -23,6 +30,7 @@ from app.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
+Admin = Annotated[User, require_role(UserRole.ADMIN)]
 
 
 def _safe_next(next_url: str) -> str:
@@ -113,3 +121,66 @@ def set_language(
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_cookie(response, settings, LANGUAGE_COOKIE, locale.value, max_age=365 * 86400)
     return response
+
+
+@router.get("/users", name="users")
+def users(request: Request, db: DbSession, user: Admin) -> Response:
+    """The organisation's users (admins only)."""
+    return _users_page(
+        request, db, user, values={"full_name": "", "email": "", "role": "interviewer"}
+    )
+
+
+def _users_page(
+    request: Request,
+    db: DbSession,
+    user: User,
+    *,
+    values: dict,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "users/index.html",
+        user=user,
+        status_code=status_code,
+        values=values,
+        error=error,
+        users=users_of(db, organisation_id=user.organisation_id, limit=1000),
+    )
+
+
+@router.post("/users", dependencies=[CsrfChecked])
+def add_user(
+    request: Request,
+    db: DbSession,
+    user: Admin,
+    full_name: Annotated[str, Form()],
+    email: Annotated[str, Form()],
+    role: Annotated[UserRole, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    """Adds a user to the organisation; a problem shows the form again with the values."""
+    values = {"full_name": full_name, "email": email, "role": role.value}
+    organisation = db.get(Organisation, user.organisation_id)
+    try:
+        created = create_user(
+            db,
+            organisation=organisation,
+            email=email,
+            full_name=full_name.strip(),
+            role=role,
+            password=password,
+        )
+    except AppError as exc:
+        return _users_page(request, db, user, values=values, error=exc.detail, status_code=400)
+    audit.record(
+        db,
+        organisation_id=user.organisation_id,
+        action="user.created",
+        object_type="user",
+        object_id=created.id,
+        actor_user_id=user.id,
+    )
+    return RedirectResponse(request.url_for("users").path, status_code=303)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import (
@@ -180,3 +180,63 @@ def record_decision(
         session.add(application)
     session.flush()
     return record
+
+
+# --- what people see ---------------------------------------------------------------------------
+
+
+def applications_visible_to(user: User):  # noqa: ANN201  (a select statement)
+    """Returns the query of the applications the user may see: an interviewer only those they
+    are assigned to, everyone else all of their organisation's."""
+    query = select(Application).where(Application.organisation_id == user.organisation_id)
+    if user.role == UserRole.INTERVIEWER:
+        assigned = select(InterviewerAssignment.application_id).where(
+            InterviewerAssignment.user_id == user.id
+        )
+        query = query.where(Application.id.in_(assigned))
+    return query
+
+
+def visible_application(session: Session, *, user: User, application_id: uuid.UUID) -> Application:
+    application = session.exec(
+        applications_visible_to(user).where(Application.id == application_id)
+    ).first()
+    if application is None:
+        raise NotFound("no such application")
+    return application
+
+
+def stage_counts(
+    session: Session, *, organisation_id: uuid.UUID
+) -> dict[uuid.UUID, dict[Stage, int]]:
+    """Returns, per vacancy, how many applications stand at each stage."""
+    rows = session.exec(
+        select(Application.vacancy_id, Application.stage, func.count())
+        .where(Application.organisation_id == organisation_id)
+        .group_by(Application.vacancy_id, Application.stage)
+    ).all()
+    counts: dict[uuid.UUID, dict[Stage, int]] = {}
+    for vacancy_id, stage, count in rows:
+        counts.setdefault(vacancy_id, {})[stage] = count
+    return counts
+
+
+def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -> Candidate:
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    session.add(candidate)
+    session.flush()
+    for application in session.exec(
+        select(Application).where(Application.candidate_id == candidate.id)
+    ):
+        recompute_screening_score(session, application)
+    return candidate
+
+
+def candidate_by_id(
+    session: Session, *, organisation_id: uuid.UUID, candidate_id: uuid.UUID
+) -> Candidate:
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.organisation_id != organisation_id:
+        raise NotFound("no such candidate")
+    return candidate

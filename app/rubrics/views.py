@@ -13,28 +13,13 @@ from app.models import User
 from app.profiles.forms import draft_from_form, form_state
 from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform
 from app.profiles.weights import section_weights
-from app.rubrics import labels, service
+from app.rubrics import service
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
 from app.web.pages import CsrfChecked, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _label_context() -> dict[str, Any]:
-    return {
-        "category_labels": labels.CATEGORY_LABELS,
-        "level_labels": labels.LEVEL_LABELS,
-        "stage_labels": labels.STAGE_LABELS,
-        "evidence_labels": labels.EVIDENCE_LABELS,
-        "funnel_labels": labels.FUNNEL_LABELS,
-        "question_labels": labels.QUESTION_LABELS,
-        "remote_labels": labels.REMOTE_LABELS,
-        "tone_labels": labels.TONE_LABELS,
-        "platform_names": labels.PLATFORM_NAMES,
-        "seed_lists": SEED_LISTS,
-    }
 
 
 @router.get("/library", name="library")
@@ -73,7 +58,6 @@ def library(
             "seed_list": seed_list or "",
             "q": q or "",
         },
-        **_label_context(),
     )
 
 
@@ -94,7 +78,6 @@ def criterion_page(
         stored=stored,
         criterion=criterion,
         related=related,
-        **_label_context(),
     )
 
 
@@ -109,7 +92,6 @@ def profiles(request: Request, db: DbSession, user: CurrentUser) -> Response:
         own=[stored for stored in found if not stored.is_builtin],
         builtin=[stored for stored in found if stored.is_builtin],
         can_manage=_can_manage(user),
-        **_label_context(),
     )
 
 
@@ -162,7 +144,6 @@ def profile_page(
         sections=section_weights(stored.document, criteria),
         musts={must.criterion: must.min_rating for must in stored.document.must_haves},
         can_manage=_can_manage(user),
-        **_label_context(),
     )
 
 
@@ -248,7 +229,6 @@ def _builder(
         stages=list(InterviewStage),
         platforms=list(Platform),
         funnels=list(FunnelStage),
-        **_label_context(),
     )
 
 

@@ -8,10 +8,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import PROJECT_ROOT
-from app.i18n import ROLE_LABELS, gettext_for, locale_from_header
+from app.i18n import gettext_for, locale_from_header
 from app.models import Locale, User
+from app.rubrics.seed import SEED_LISTS
 from app.security import csrf_token_for, csrf_token_is_valid
 from app.settings import Settings
+from app.web.labels import all_labels
 
 CSRF_COOKIE = "smm_csrf"
 LANGUAGE_COOKIE = "smm_lang"
@@ -61,7 +63,8 @@ def render(
             "user": user,
             "locale": locale,
             "_": gettext_for(locale),
-            "role_labels": ROLE_LABELS,
+            **all_labels(),
+            "seed_lists": SEED_LISTS,
             "csrf_token": csrf_token(request),
             **context,
         },
