@@ -59,7 +59,7 @@ def test_upgrade_downgrade_upgrade_and_models_match(empty_database_url: str) -> 
 def test_every_organisation_data_table_carries_its_organisation() -> None:
     # Built-in rubrics (organisation NULL) and the organisations table itself are the exceptions.
     for table in SQLModel.metadata.sorted_tables:
-        if table.name == "organisations":
+        if table.name in ("organisations", "login_failures"):
             continue
         assert "organisation_id" in table.columns, table.name
 

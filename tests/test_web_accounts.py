@@ -201,3 +201,15 @@ def test_cookies_are_secure_when_the_site_is_https(settings: Settings, db: Sessi
     assert answer.status_code == 303
     assert all("Secure" in value for value in answer.headers.get_list("set-cookie"))
     app.state.engine.dispose()
+
+
+def test_sign_in_is_rate_limited_per_email(db: Session, browser: httpx.Client) -> None:
+    user = make_user(db)
+    db.commit()
+
+    for _ in range(5):
+        assert sign_in(browser, user.email, "guess").status_code == 400
+    blocked = sign_in(browser, user.email, DEFAULT_PASSWORD)  # even the right password waits
+
+    assert blocked.status_code == 429
+    assert "Слишком много попыток входа" in blocked.text

@@ -5,10 +5,19 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, func, select
 
-from app.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from app.models import ApiKey, Locale, Organisation, User, UserRole, UserSession, utcnow
+from app.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from app.models import (
+    ApiKey,
+    Locale,
+    LoginFailure,
+    Organisation,
+    User,
+    UserRole,
+    UserSession,
+    utcnow,
+)
 from app.security import hash_password, new_token, sha256_hex, verify_password
 
 MIN_PASSWORD_LENGTH = 8
@@ -87,13 +96,35 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    """Returns the active user with this e-mail and password."""
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+# Sign-in attempts allowed in the window before the form refuses to check passwords.
+LOGIN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ADDRESS = 30
+
+
+def authenticate(session: Session, *, email: str, password: str, ip_address: str = "") -> User:
+    """Returns the active user with this e-mail and password; too many recent failures for the
+    e-mail or the address refuse without checking (TooManyRequests)."""
+    email = normalise_email(email)
+    since = utcnow() - LOGIN_WINDOW
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.occurred_at > since)
+    if session.exec(recent.where(LoginFailure.email == email)).one() >= MAX_FAILURES_PER_EMAIL or (
+        ip_address
+        and session.exec(recent.where(LoginFailure.ip_address == ip_address)).one()
+        >= MAX_FAILURES_PER_ADDRESS
+    ):
+        raise TooManyRequests("too many sign-in attempts: wait a few minutes")
+    user = session.exec(select(User).where(User.email == email)).first()
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.is_active
     ):
+        session.exec(
+            delete(LoginFailure).where(LoginFailure.occurred_at < utcnow() - timedelta(days=1))
+        )
+        session.add(LoginFailure(email=email[:320], ip_address=ip_address[:45]))
+        session.flush()
         raise NotAuthenticated("wrong e-mail or password", field="password")
+    session.exec(delete(LoginFailure).where(LoginFailure.email == email))
     return user
 
 

@@ -16,7 +16,7 @@ from app.accounts.service import (
     users_of,
 )
 from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep, require_role
-from app.errors import AppError, NotAuthenticated
+from app.errors import AppError, NotAuthenticated, TooManyRequests
 from app.i18n import gettext_for
 from app.models import Locale, Organisation, User, UserRole
 from app.security import new_token
@@ -60,20 +60,29 @@ def login(
 ) -> Response:
     """Signs in; a wrong password shows the form again with the e-mail kept."""
     _ = gettext_for(request_locale(request, None))
-    error = None
+    error, status = None, 400
     if not email.strip() or not password:
         error = _("Enter your e-mail and password.")
     else:
         try:
-            user = authenticate(db, email=email, password=password)
+            user = authenticate(
+                db,
+                email=email,
+                password=password,
+                ip_address=request.client.host if request.client else "",
+            )
         except NotAuthenticated:
             error = _("Wrong e-mail or password. Check them and try again.")
+            status = 400
+        except TooManyRequests:
+            error = _("Too many sign-in attempts. Wait a few minutes and try again.")
+            status = 429
     if error is not None:
         return render(
             request,
             "accounts/login.html",
             user=None,
-            status_code=400,
+            status_code=status,
             email=email,
             error=error,
             next=next,

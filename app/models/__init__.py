@@ -23,7 +23,15 @@ from app.models.hiring import (
     Vacancy,
     VacancyStatus,
 )
-from app.models.organisation import ApiKey, Locale, Organisation, User, UserRole, UserSession
+from app.models.organisation import (
+    ApiKey,
+    Locale,
+    LoginFailure,
+    Organisation,
+    User,
+    UserRole,
+    UserSession,
+)
 from app.models.rubric import RoleProfile, RoleProfileVersion, Rubric, RubricVersion
 from app.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -42,6 +50,7 @@ __all__ = [
     "JobPosting",
     "JobPostingVersion",
     "Locale",
+    "LoginFailure",
     "Organisation",
     "PostingState",
     "Recommendation",

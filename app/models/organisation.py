@@ -14,6 +14,8 @@ from app.models.base import (
     UTCDateTime,
     created_at_field,
     enum_type,
+    new_id,
+    utcnow,
 )
 
 
@@ -87,3 +89,14 @@ class ApiKey(OrganisationOwned, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept briefly to slow down password guessing (not organisation data)."""
+
+    __tablename__ = "login_failures"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    email: str = Field(max_length=320, index=True)
+    ip_address: str = Field(default="", max_length=45, index=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
