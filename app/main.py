@@ -79,10 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
     app.include_router(health_router)
-    app.include_router(api_router)
     app.include_router(accounts_pages)
     app.include_router(dashboard_pages)
     app.include_router(rubric_pages)
     app.include_router(hiring_pages)
     app.include_router(scorecard_pages)
+    # Last: page routes share some endpoint names with API routes, and url_for() in the
+    # templates must find the page.
+    app.include_router(api_router)
     return app

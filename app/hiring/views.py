@@ -553,15 +553,14 @@ def application_page(
     raters = {
         u.id: u for u in db.exec(select(User).where(User.organisation_id == user.organisation_id))
     }
-    my_stages = [
-        stage
-        for (stage,) in db.exec(
+    my_stages = list(
+        db.exec(
             select(service.InterviewerAssignment.stage).where(
                 service.InterviewerAssignment.application_id == application.id,
                 service.InterviewerAssignment.user_id == user.id,
             )
         )
-    ]
+    )
     assignments = db.exec(
         select(service.InterviewerAssignment).where(
             service.InterviewerAssignment.application_id == application.id
