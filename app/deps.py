@@ -32,10 +32,18 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_write_db(request: Request) -> Iterator[Session]:
+    """Yields a session that may write whatever the method (e.g. a GET that is audited)."""
+    with write_session(request.app.state.engine) as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": the commit happens before the response leaves, so a client that follows
 # a redirect (or retries) always sees what the request wrote.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
+# For reads that are written to the audit log: on SQLite a read transaction must not write.
+AuditedDbSession = Annotated[Session, Depends(get_write_db, scope="function")]
 
 
 class LoginRequired(Exception):

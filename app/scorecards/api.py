@@ -8,7 +8,14 @@ from sqlmodel import select
 
 from app import audit
 from app.api.problems import PROBLEM_RESPONSES
-from app.deps import ActingUser, ApiCaller, DbSession, OnBehalfOf, require_scope
+from app.deps import (
+    ActingUser,
+    ApiCaller,
+    AuditedDbSession,
+    DbSession,
+    OnBehalfOf,
+    require_scope,
+)
 from app.errors import NotFound
 from app.hiring.service import (
     application_by_id,
@@ -140,7 +147,7 @@ def list_scorecards(
 
 @router.get("/scorecards/{scorecard_id}", tags=["scorecards"], responses=ERRORS)
 def get_scorecard(
-    scorecard: CallerScorecard, db: DbSession, caller: ScorecardReader, user: OnBehalfOf
+    scorecard: CallerScorecard, db: AuditedDbSession, caller: ScorecardReader, user: OnBehalfOf
 ) -> ScorecardOut:
     """Returns a scorecard with its ratings and evidence."""
     if not service.may_see(db, scorecard=scorecard, viewer=user):
@@ -211,7 +218,7 @@ def correct_scorecard(
 @router.get("/applications/{application_id}/score", tags=["scores"], responses=ERRORS)
 def get_score(
     application: CallerApplication,
-    db: DbSession,
+    db: AuditedDbSession,
     caller: ScorecardReader,
     locale: Annotated[str, Query(pattern="^(ru|en)$")] = "ru",
 ) -> ApplicationScores:
