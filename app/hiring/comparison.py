@@ -2,15 +2,15 @@
 
 import csv
 import io
-import math
 import uuid
 from dataclasses import dataclass
 
+import numpy as np
 from sqlmodel import Session, select
 
 from app.models import Application, ApplicationScore, Candidate, ScoreKind, Stage, Vacancy
 from app.rubrics.schema import Category
-from app.scoring.service import profile_context, unpack_results
+from app.scoring.service import NO_SPREAD, profile_context
 
 TRAITS = ("passion", "communicability", "flexibility")
 SORTABLE = (
@@ -51,12 +51,22 @@ class ComparisonRow:
 
 
 def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
-    """Returns a row per application of the vacancy with its panel score, if any."""
+    """Returns a row per application of the vacancy with its panel score, if any (columns
+    read without building objects, packed results unpacked for all rows at once)."""
     model = profile_context(session, vacancy.role_profile_version_id).panel_model
-    trait_of = [criterion_id.split(".")[0] for criterion_id in model.criterion_ids]
-    weights = model.global_weights()
+    size = len(model.criteria)
     rows = session.exec(
-        select(Application, Candidate, ApplicationScore)
+        select(
+            Application.id,
+            Application.stage,
+            Candidate.full_name,
+            ApplicationScore.total,
+            ApplicationScore.coverage,
+            ApplicationScore.provisional,
+            ApplicationScore.outcome,
+            ApplicationScore.criteria_packed,
+            ApplicationScore.role_profile_version_id,
+        )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(
             ApplicationScore,
@@ -66,40 +76,72 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
         )
         .where(Application.vacancy_id == vacancy.id)
     ).all()
-    result = []
-    for application, candidate, score in rows:
-        sections: dict[str, float | None] = {}
-        traits: dict[str, float | None] = dict.fromkeys(TRAITS)
-        disagreements = 0
-        if score is not None and score.role_profile_version_id == vacancy.role_profile_version_id:
-            sections = {name: values[0] for name, values in score.result["sections"].items()}
-            panel, _, spreads = unpack_results(score.criteria_packed, len(model.criteria))
-            disagreements = sum(1 for spread in spreads if spread is not None and spread >= 2)
-            for trait in TRAITS:
-                pairs = [
-                    (weights[i], (panel[i] - spec.min_level) / (spec.max_level - spec.min_level))
-                    for i, spec in enumerate(model.criteria)
-                    if trait_of[i] == trait and panel[i] is not None
-                ]
-                total_weight = math.fsum(w for w, _ in pairs)
-                traits[trait] = (
-                    math.fsum(w * v for w, v in pairs) / total_weight if total_weight else None
-                )
+    # Scores of the vacancy's current profile version (others wait for a rescore).
+    current = [row[8] == vacancy.role_profile_version_id for row in rows]
+    scored = [row[7] for row, ok in zip(rows, current, strict=True) if ok]
+    sections = [category.value for category in Category]
+    groups = {
+        **{name: [spec.category == name for spec in model.criteria] for name in sections},
+        **{trait: [cid.split(".")[0] == trait for cid in model.criterion_ids] for trait in TRAITS},
+    }
+    scores = {name: np.full(len(scored), np.nan) for name in groups}
+    disagreements = np.zeros(len(scored), dtype=int)
+    if scored:
+        raw = np.frombuffer(b"".join(scored), dtype=np.uint8).reshape(len(scored), 5 * size)
+        panel = raw[:, : 2 * size].copy().view("<u2").astype(float)
+        panel[panel == 0] = np.nan
+        panel /= 100
+        spread = raw[:, 4 * size :]
+        disagreements = ((spread != NO_SPREAD) & (spread >= 2)).sum(axis=1)
+        low = np.array([spec.min_level for spec in model.criteria], dtype=float)
+        high = np.array([spec.max_level for spec in model.criteria], dtype=float)
+        normalised = (panel - low) / (high - low)
+        weights = model.global_weights()
+        for name, membership in groups.items():
+            members = np.array(membership)
+            if members.any():
+                scores[name] = _weighted_mean(normalised[:, members], weights[members])
+    result, position = [], 0
+    for row, ok in zip(rows, current, strict=True):
+        application_id, stage, name, total, coverage, provisional, outcome = row[:7]
+        values = {group: None for group in groups}
+        count = 0
+        if ok:
+            values = {group: _number(scores[group][position]) for group in groups}
+            count = int(disagreements[position])
+            position += 1
         result.append(
             ComparisonRow(
-                application_id=application.id,
-                candidate_name=candidate.full_name,
-                stage=application.stage,
-                total=score.total if score else None,
-                coverage=score.coverage if score else None,
-                provisional=score.provisional if score else True,
-                outcome=score.outcome if score else None,
-                disagreements=disagreements,
-                sections=sections,
-                traits=traits,
+                application_id=application_id,
+                candidate_name=name,
+                stage=stage,
+                total=total if ok else None,
+                coverage=coverage if ok else None,
+                provisional=provisional if ok else True,
+                outcome=outcome if ok else None,
+                disagreements=count,
+                sections={
+                    section: None if values[section] is None else values[section] * 100
+                    for section in sections
+                    if any(groups[section])
+                },
+                traits={trait: values[trait] for trait in TRAITS},
             )
         )
     return result
+
+
+def _weighted_mean(normalised: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per row: the weighted mean of the assessed values (0..1), NaN where none is assessed,
+    as the engine scores a section."""
+    assessed = ~np.isnan(normalised)
+    weight = np.where(assessed, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(assessed, normalised * weight, 0.0).sum(axis=1) / weight.sum(axis=1)
+
+
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def sorted_rows(rows: list[ComparisonRow], column: str, descending: bool) -> list[ComparisonRow]:

@@ -40,7 +40,9 @@ from app.web.pages import CsrfChecked, render
 
 router = APIRouter(include_in_schema=False)
 Recruiter = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER)]
-PIPELINE = [stage for stage in Stage]
+PIPELINE = list(Stage)
+BOARD_CARDS_PER_STAGE = 50
+COMPARISON_PAGE_SIZE = 100
 
 
 def _to(request: Request, name: str, **params: Any) -> RedirectResponse:
@@ -149,7 +151,14 @@ def vacancy_page(
     """The pipeline: applications by stage, with their scores, and interviewer assignment."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
     rows = db.exec(
-        select(Application, Candidate, ApplicationScore)
+        select(
+            Application.id,
+            Application.stage,
+            Candidate.full_name,
+            ApplicationScore.total,
+            ApplicationScore.provisional,
+            ApplicationScore.outcome,
+        )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(
             ApplicationScore,
@@ -161,8 +170,12 @@ def vacancy_page(
         .order_by(Candidate.full_name)
     ).all()
     board = {stage: [] for stage in PIPELINE}
-    for application, candidate, score in rows:
-        board[application.stage].append((application, candidate, score))
+    stage_totals = dict.fromkeys(PIPELINE, 0)
+    for card in rows:
+        stage_totals[card.stage] += 1
+        # A column shows the first ones; the rest are a link away (the candidates list).
+        if len(board[card.stage]) < BOARD_CARDS_PER_STAGE:
+            board[card.stage].append(card)
     interviewers = db.exec(
         select(User)
         .where(User.organisation_id == user.organisation_id, User.is_active.is_(True))
@@ -175,10 +188,36 @@ def vacancy_page(
         user=user,
         vacancy=vacancy,
         board=board,
+        stage_totals=stage_totals,
         interviewers=interviewers,
         profile=profile,
         count=len(rows),
     )
+
+
+@router.post("/vacancies/{vacancy_id}/assign", name="assign_many", dependencies=[CsrfChecked])
+def assign_many(
+    request: Request,
+    vacancy_id: uuid.UUID,
+    db: DbSession,
+    user: Recruiter,
+    interviewer: Annotated[uuid.UUID, Form()],
+    stage: Annotated[Stage, Form()],
+    applications: Annotated[list[uuid.UUID], Form()] = (),
+) -> Response:
+    """Assigns the interviewer to every ticked application of the vacancy at the stage."""
+    vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
+    person = db.get(User, interviewer)
+    if person is None or person.organisation_id != user.organisation_id:
+        raise NotFound("no such user")
+    for application_id in applications:
+        application = service.visible_application(db, user=user, application_id=application_id)
+        if application.vacancy_id == vacancy.id:
+            service.assign_interviewer(
+                db, application=application, interviewer=person, stage=stage, assigned_by=user
+            )
+            _record(db, user, "application.assigned", "application", application.id)
+    return _to(request, "vacancy", vacancy_id=vacancy.id)
 
 
 @router.get("/vacancies/{vacancy_id}/compare", name="compare")
@@ -189,10 +228,15 @@ def compare(
     user: Recruiter,
     sort: str = "total",
     desc: bool = True,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    """Candidates side by side: sections, must-haves, coverage, disagreement, pictures."""
+    """Candidates side by side: sections, must-haves, coverage, disagreement, pictures; a
+    hundred a page, sorted across all of them."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
-    rows = sorted_rows(comparison_rows(db, vacancy), sort, desc)
+    every_row = sorted_rows(comparison_rows(db, vacancy), sort, desc)
+    pages = max(1, -(-len(every_row) // COMPARISON_PAGE_SIZE))
+    page = min(page, pages)
+    rows = every_row[(page - 1) * COMPARISON_PAGE_SIZE : page * COMPARISON_PAGE_SIZE]
     return render(
         request,
         "vacancies/compare.html",
@@ -205,6 +249,9 @@ def compare(
         traits=TRAITS,
         radar_points=radar_points,
         radar_axes=radar_axes(len(TRAITS)),
+        page=page,
+        pages=pages,
+        total_rows=len(every_row),
     )
 
 

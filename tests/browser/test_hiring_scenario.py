@@ -61,12 +61,10 @@ def test_recruiter_and_interviewer_hire_through_the_browser(
         recruiter.wait_for_url(re.compile(r"/applications/"))
     recruiter.goto(vacancy_url)
     assert_accessible(recruiter, "vacancy")
-    card = recruiter.locator("li.card", has_text="Полина Первая")
-    interviewer_option = card.locator("option", has_text=INTERVIEWER.full_name)
-    card.locator("select[name=interviewer]").select_option(
-        interviewer_option.get_attribute("value")
-    )
-    card.locator("button", has_text="Назначить").click()
+    recruiter.locator("li.card", has_text="Полина Первая").locator("input[type=checkbox]").check()
+    interviewer_option = recruiter.locator("#interviewer option", has_text=INTERVIEWER.full_name)
+    recruiter.select_option("#interviewer", interviewer_option.get_attribute("value"))
+    recruiter.click("fieldset.filters button")
     recruiter.screenshot(path=shots / "1-vacancy.png", full_page=True)
 
     # The interviewer rates by keyboard on a phone, reloads mid-way and finds the draft.
