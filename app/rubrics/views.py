@@ -156,6 +156,33 @@ def export_profile(
     return download(service.dump(stored.document), stored.row.key, format)
 
 
+@router.get("/profiles/{profile_id}/sheet", name="interview_sheet")
+def interview_sheet(
+    request: Request,
+    profile_id: uuid.UUID,
+    db: DbSession,
+    user: CurrentUser,
+    stage: InterviewStage = InterviewStage.INTERVIEW,
+    candidate: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The interview sheet of a stage: questions, probes, anchored scales and room for notes;
+    on screen or printed (blank, or with the candidate's name)."""
+    stored = service.profile_by_id(db, organisation_id=user.organisation_id, profile_id=profile_id)
+    criteria = service.criteria_for(db, organisation_id=user.organisation_id)
+    ids = [cid for plan in stored.document.stages if plan.stage == stage for cid in plan.criteria]
+    return render(
+        request,
+        "profiles/sheet.html",
+        user=user,
+        stored=stored,
+        stage=stage,
+        stages=[plan.stage for plan in stored.document.stages],
+        candidate=candidate,
+        items=[(criteria[cid][0].document, criteria[cid][1]) for cid in ids if cid in criteria],
+        context=stored.document.context,
+    )
+
+
 @router.post("/profiles/{profile_id}/clone", name="clone_profile", dependencies=[CsrfChecked])
 def clone_profile(
     request: Request, profile_id: uuid.UUID, db: DbSession, user: ProfileManager

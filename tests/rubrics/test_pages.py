@@ -154,3 +154,15 @@ def test_a_profile_downloads_as_yaml_that_the_api_can_import(hr: httpx.Client) -
     assert download.headers["content-disposition"].startswith("attachment; filename=")
     assert download.text.startswith("id: ")
     assert "section_weights:" in download.text
+
+
+def test_the_interview_sheet_shows_questions_probes_and_anchors(hr: httpx.Client) -> None:
+    listing = hr.get("/profiles")
+    profile_path = re.search(r'href="[^"]*?(/profiles/[0-9a-f-]{36})"', listing.text).group(1)
+
+    sheet = hr.get(f"{profile_path}/sheet", params={"stage": "interview", "candidate": "Вера К."})
+
+    assert sheet.status_code == 200
+    assert "Вера К." in sheet.text
+    assert "Поведенческий вопрос" in sheet.text and "Ситуационный вопрос" in sheet.text
+    assert sheet.text.count("☐ 4") >= 5  # an anchored scale per criterion
