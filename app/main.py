@@ -19,6 +19,7 @@ from app.errors import AppError, ConfigError
 from app.health import router as health_router
 from app.hiring.views import router as hiring_pages
 from app.migrations import schema_state
+from app.postings.views import router as posting_pages
 from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
 from app.rubrics.views import router as rubric_pages
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rubric_pages)
     app.include_router(hiring_pages)
     app.include_router(scorecard_pages)
+    app.include_router(posting_pages)
     # Last: page routes share some endpoint names with API routes, and url_for() in the
     # templates must find the page.
     app.include_router(api_router)

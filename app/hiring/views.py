@@ -32,6 +32,7 @@ from app.models import (
     VacancyStatus,
     utcnow,
 )
+from app.postings.service import postings_of_vacancy
 from app.rubrics import service as library
 from app.scorecards.service import ratings_of, visible_scorecards
 from app.scoring.service import explain
@@ -189,6 +190,7 @@ def vacancy_page(
         vacancy=vacancy,
         board=board,
         stage_totals=stage_totals,
+        postings=postings_of_vacancy(db, vacancy_id=vacancy.id),
         interviewers=interviewers,
         profile=profile,
         count=len(rows),

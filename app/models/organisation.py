@@ -37,6 +37,8 @@ class OrganisationBase(SQLModel):
     about: str = Field(default="", sa_type=sa.Text)
     cause: str = Field(default="", sa_type=sa.Text)
     website: str = Field(default="", max_length=500)
+    # What the organisation offers people, for job postings (one item a line).
+    benefits: str = Field(default="", sa_type=sa.Text)
     default_locale: Locale = Field(default=Locale.RU, sa_type=enum_type(Locale))
 
 

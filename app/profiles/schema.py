@@ -100,6 +100,8 @@ class Terms(Strict):
     salary_min: int | None = Field(default=None, ge=0)
     salary_max: int | None = Field(default=None, ge=0)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "RUB"
+    # Where remote candidates may live (ISO 3166 code), for job postings.
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "RU"
 
 
 class RoleProfile(Strict):

@@ -89,6 +89,7 @@ VACANCY_STATUS_LABELS = {
     "on_hold": N_("On hold"),
     "closed": N_("Closed"),
 }
+POSTING_STATE_LABELS = {"draft": N_("Draft"), "published": N_("Published"), "closed": N_("Closed")}
 TRAIT_LABELS = {
     "passion": N_("Passion"),
     "communicability": N_("Communicability"),
@@ -121,5 +122,6 @@ def all_labels() -> dict[str, dict[str, str]]:
         "recommendation_labels": RECOMMENDATION_LABELS,
         "vacancy_status_labels": VACANCY_STATUS_LABELS,
         "trait_labels": TRAIT_LABELS,
+        "posting_state_labels": POSTING_STATE_LABELS,
         "role_labels": ROLE_LABELS,
     }

@@ -1,0 +1,242 @@
+"""Pages for job postings: generate, preview and publish (HR), and the public careers page
+where candidates read postings and apply."""
+
+import json
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from app import audit
+from app.accounts.service import organisation_by_slug
+from app.deps import DbSession, SettingsDep, require_role
+from app.errors import AppError, InvalidInput
+from app.hiring.service import vacancy_by_id
+from app.models import JobPosting, Organisation, PostingState, User, UserRole
+from app.postings import inclusive, service
+from app.postings.generator import json_ld, render
+from app.scoring.service import profile_context
+from app.web.pages import CsrfChecked
+from app.web.pages import render as render_page
+
+router = APIRouter(include_in_schema=False)
+Recruiter = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER)]
+FORMATS = {"html": "text/html", "md": "text/markdown", "txt": "text/plain"}
+
+
+def _structured_data(db: DbSession, posting: JobPosting, version_number: int | None = None) -> dict:
+    version = service.version_of(db, posting, version_number)
+    organisation = db.get(Organisation, posting.organisation_id)
+    return json_ld(
+        service.content_of(version),
+        profile=profile_context(db, version.role_profile_version_id).profile,
+        organisation=service.organisation_info(organisation),
+        identifier=str(posting.id),
+        date_posted=posting.published_at or version.created_at,
+        valid_through=posting.valid_through,
+    )
+
+
+@router.post("/vacancies/{vacancy_id}/postings", name="create_posting", dependencies=[CsrfChecked])
+def create_posting(
+    request: Request,
+    vacancy_id: uuid.UUID,
+    db: DbSession,
+    user: Recruiter,
+    settings: SettingsDep,
+    locale: Annotated[str, Form()] = "ru",
+    tone: Annotated[str, Form()] = "friendly",
+) -> Response:
+    """Generates a draft posting of the vacancy in the language and tone chosen."""
+    vacancy = vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
+    posting = service.create_posting(
+        db,
+        vacancy=vacancy,
+        locale=locale,
+        tone=tone,
+        public_base_url=settings.base_url,
+        created_by=user,
+    )
+    audit.record(
+        db,
+        organisation_id=user.organisation_id,
+        action="posting.created",
+        object_type="job_posting",
+        object_id=posting.id,
+        actor_user_id=user.id,
+    )
+    return RedirectResponse(request.url_for("posting", posting_id=posting.id).path, status_code=303)
+
+
+@router.get("/postings/{posting_id}", name="posting")
+def posting_page(
+    request: Request, posting_id: uuid.UUID, db: DbSession, user: Recruiter
+) -> Response:
+    """The posting as candidates will see it, its language warnings, formats and state."""
+    posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
+    content = service.content_of(service.version_of(db, posting))
+    text = render(content, "txt")
+    organisation = db.get(Organisation, posting.organisation_id)
+    return render_page(
+        request,
+        "vacancies/posting.html",
+        user=user,
+        posting=posting,
+        organisation=organisation,
+        preview=Markup(render(content, "html")),
+        warnings=inclusive.check(text, content.locale),
+        formats=["html", "md", "txt", "jsonld"],
+    )
+
+
+@router.get("/postings/{posting_id}/download", name="download_posting")
+def download(posting_id: uuid.UUID, db: DbSession, user: Recruiter, format: str = "md") -> Response:
+    """The posting as a file: HTML, Markdown, plain text or JSON-LD."""
+    posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
+    if format == "jsonld":
+        body, media = (
+            json.dumps(_structured_data(db, posting), ensure_ascii=False, indent=2),
+            "application/ld+json",
+        )
+    elif format in FORMATS:
+        body, media = (
+            render(service.content_of(service.version_of(db, posting)), format),
+            FORMATS[format],
+        )
+    else:
+        raise InvalidInput("format: html, md, txt or jsonld", field="format")
+    return Response(
+        body,
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="posting-{posting.slug}.{format}"'},
+    )
+
+
+@router.post("/postings/{posting_id}/publish", name="publish_posting", dependencies=[CsrfChecked])
+def publish(request: Request, posting_id: uuid.UUID, db: DbSession, user: Recruiter) -> Response:
+    posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
+    service.publish(db, posting=posting)
+    audit.record(
+        db,
+        organisation_id=user.organisation_id,
+        action="posting.published",
+        object_type="job_posting",
+        object_id=posting.id,
+        actor_user_id=user.id,
+    )
+    return RedirectResponse(request.url_for("posting", posting_id=posting.id).path, status_code=303)
+
+
+@router.post("/postings/{posting_id}/close", name="close_posting", dependencies=[CsrfChecked])
+def close(request: Request, posting_id: uuid.UUID, db: DbSession, user: Recruiter) -> Response:
+    posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
+    service.close(db, posting=posting)
+    audit.record(
+        db,
+        organisation_id=user.organisation_id,
+        action="posting.closed",
+        object_type="job_posting",
+        object_id=posting.id,
+        actor_user_id=user.id,
+    )
+    return RedirectResponse(request.url_for("posting", posting_id=posting.id).path, status_code=303)
+
+
+# --- the public careers page -------------------------------------------------------------------
+
+
+@router.get("/careers/{organisation_slug}", name="careers")
+def careers(request: Request, organisation_slug: str, db: DbSession) -> Response:
+    """The organisation's published postings; no sign-in needed."""
+    organisation = organisation_by_slug(db, slug=organisation_slug)
+    postings = service.published_postings(db, organisation=organisation)
+    return render_page(
+        request, "careers/index.html", user=None, organisation=organisation, postings=postings
+    )
+
+
+@router.get("/careers/{organisation_slug}/{slug}", name="career_posting")
+def career_posting(request: Request, organisation_slug: str, slug: str, db: DbSession) -> Response:
+    """One posting with its JSON-LD for search engines and the application form; a closed
+    posting answers 410 Gone with a page saying so."""
+    organisation = organisation_by_slug(db, slug=organisation_slug)
+    posting = service.public_posting(db, organisation=organisation, slug=slug)
+    return _public_page(request, db, organisation, posting)
+
+
+def _public_page(
+    request: Request,
+    db: DbSession,
+    organisation,
+    posting: JobPosting,  # noqa: ANN001
+    values: dict | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    if posting.state == PostingState.CLOSED:
+        return render_page(
+            request, "careers/closed.html", user=None, organisation=organisation, status_code=410
+        )
+    content = service.content_of(service.version_of(db, posting, posting.published_version))
+    structured = json.dumps(
+        _structured_data(db, posting, posting.published_version), ensure_ascii=False
+    ).replace("</", "<\\/")
+    return render_page(
+        request,
+        "careers/posting.html",
+        user=None,
+        organisation=organisation,
+        posting=posting,
+        content=Markup(render(content, "html")),
+        structured=Markup(structured),
+        consent_text=service.CONSENT_TEXT[posting.locale.value],
+        values=values or {},
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.post("/careers/{organisation_slug}/{slug}", dependencies=[CsrfChecked])
+def apply(
+    request: Request,
+    organisation_slug: str,
+    slug: str,
+    db: DbSession,
+    full_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    years_in_smm: Annotated[str, Form()] = "",
+    consent: Annotated[str, Form()] = "",
+    website: Annotated[str, Form()] = "",  # the honeypot: people never see or fill it
+) -> Response:
+    """Takes an application: a candidate and their application in the vacancy, with consent."""
+    organisation = organisation_by_slug(db, slug=organisation_slug)
+    posting = service.public_posting(db, organisation=organisation, slug=slug)
+    if posting.state == PostingState.CLOSED:
+        return _public_page(request, db, organisation, posting)
+    values = {"full_name": full_name, "email": email, "phone": phone, "years_in_smm": years_in_smm}
+    if website:  # a bot filled the hidden field: answer as if all went well, store nothing
+        return render_page(request, "careers/thanks.html", user=None, organisation=organisation)
+    try:
+        profile = (
+            {"years_in_smm": float(years_in_smm.replace(",", "."))} if years_in_smm.strip() else {}
+        )
+        service.apply(
+            db,
+            posting=posting,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            consent=consent == "yes",
+            profile=profile,
+            ip_address=request.client.host if request.client else "",
+        )
+    except (AppError, ValueError) as exc:
+        detail = exc.detail if isinstance(exc, AppError) else "enter the years as a number"
+        status = exc.status_code if isinstance(exc, AppError) else 400
+        return _public_page(
+            request, db, organisation, posting, values=values, error=detail, status_code=status
+        )
+    return render_page(request, "careers/thanks.html", user=None, organisation=organisation)
