@@ -201,7 +201,7 @@ def demo() -> None:
     """Create the demo organisation (slug "demo") and its users; safe to run again."""
     settings = Settings()
     with migrated_session(settings) as session:
-        organisation = load_demo(session)
+        organisation = load_demo(session, base_url=settings.base_url)
         click.echo(
             f"demo organisation {organisation.name!r} is ready; sign in at "
             f"{settings.base_url}/login with:"

@@ -17,6 +17,7 @@ from app.models import (
     Application,
     Candidate,
     Decision,
+    JobPosting,
     Locale,
     Organisation,
     Recommendation,
@@ -27,6 +28,7 @@ from app.models import (
     VacancyStatus,
     utcnow,
 )
+from app.postings.service import create_posting, publish
 from app.rubrics.library import builtin_library
 from app.rubrics.service import clone_profile, sync_builtin_library, visible_profiles
 from app.scorecards.service import RatingChange, save_draft, start_scorecard, submit
@@ -91,7 +93,7 @@ REASONS = {
 }
 
 
-def load_demo(session: Session) -> Organisation:
+def load_demo(session: Session, *, base_url: str = "http://127.0.0.1:8000") -> Organisation:
     """Returns the demo organisation, creating it and its users when missing (safe to repeat)."""
     organisation = session.exec(select(Organisation).where(Organisation.slug == DEMO_SLUG)).first()
     if organisation is None:
@@ -102,6 +104,9 @@ def load_demo(session: Session) -> Organisation:
             "Небольшое агентство: ведём соцсети цветочного магазина и приюта для животных."
         )
         organisation.cause = "Помогаем бездомным животным найти дом."
+        organisation.benefits = (
+            "Обучение и конференции за счёт компании\nДМС после испытательного срока"
+        )
         session.add(organisation)
     for login in DEMO_LOGINS:
         if session.exec(select(User).where(User.email == login.email)).first() is None:
@@ -116,7 +121,34 @@ def load_demo(session: Session) -> Organisation:
     session.flush()
     _load_demo_profiles_and_vacancies(session, organisation)
     _load_demo_candidates(session, organisation)
+    _load_demo_postings(session, organisation, base_url)
     return organisation
+
+
+def _load_demo_postings(session: Session, organisation: Organisation, base_url: str) -> None:
+    """Published postings on the demo's careers page (/careers/demo), in Russian and English."""
+    if session.exec(
+        select(JobPosting).where(JobPosting.organisation_id == organisation.id)
+    ).first():
+        return
+    vacancies = {
+        v.title: v
+        for v in session.exec(select(Vacancy).where(Vacancy.organisation_id == organisation.id))
+    }
+    for title, locale, tone in (
+        ("SMM-менеджер", "ru", "friendly"),
+        ("Комьюнити-менеджер", "ru", "formal"),
+        ("Комьюнити-менеджер", "en", "friendly"),
+    ):
+        if title in vacancies:
+            posting = create_posting(
+                session,
+                vacancy=vacancies[title],
+                locale=locale,
+                tone=tone,
+                public_base_url=base_url,
+            )
+            publish(session, posting=posting)
 
 
 def _load_demo_profiles_and_vacancies(session: Session, organisation: Organisation) -> None:
