@@ -3,7 +3,7 @@ where candidates read postings and apply."""
 
 import json
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -114,29 +114,21 @@ def download(posting_id: uuid.UUID, db: DbSession, user: Recruiter, format: str 
     )
 
 
-@router.post("/postings/{posting_id}/publish", name="publish_posting", dependencies=[CsrfChecked])
-def publish(request: Request, posting_id: uuid.UUID, db: DbSession, user: Recruiter) -> Response:
+@router.post("/postings/{posting_id}/{action}", name="posting_state", dependencies=[CsrfChecked])
+def change_state(
+    request: Request,
+    posting_id: uuid.UUID,
+    action: Literal["publish", "close"],
+    db: DbSession,
+    user: Recruiter,
+) -> Response:
+    """Publishes the posting on the careers page, or closes it (its page then answers 410)."""
     posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
-    service.publish(db, posting=posting)
+    (service.publish if action == "publish" else service.close)(db, posting=posting)
     audit.record(
         db,
         organisation_id=user.organisation_id,
-        action="posting.published",
-        object_type="job_posting",
-        object_id=posting.id,
-        actor_user_id=user.id,
-    )
-    return RedirectResponse(request.url_for("posting", posting_id=posting.id).path, status_code=303)
-
-
-@router.post("/postings/{posting_id}/close", name="close_posting", dependencies=[CsrfChecked])
-def close(request: Request, posting_id: uuid.UUID, db: DbSession, user: Recruiter) -> Response:
-    posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
-    service.close(db, posting=posting)
-    audit.record(
-        db,
-        organisation_id=user.organisation_id,
-        action="posting.closed",
+        action={"publish": "posting.published", "close": "posting.closed"}[action],
         object_type="job_posting",
         object_id=posting.id,
         actor_user_id=user.id,

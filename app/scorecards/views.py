@@ -119,6 +119,20 @@ def _changes_from(form: Any, criteria: list[tuple[Any, Any]]) -> list[service.Ra
     return changes
 
 
+def _save_form(db: DbSession, user: User, scorecard: Scorecard, form: Any) -> None:
+    """Saves what the form (or the autosave script) sent; fields it did not send stay."""
+    service.save_draft(
+        db,
+        scorecard=scorecard,
+        user=user,
+        changes=_changes_from(form, _stage_criteria(db, scorecard)),
+        recommendation=Recommendation(form["recommendation"])
+        if form.get("recommendation")
+        else None,
+        summary=str(form["summary"]) if "summary" in form else None,
+    )
+
+
 STALE = N_(
     "This scorecard was submitted meanwhile (in another tab or on another device), so "
     "nothing was saved here. To change it now, send a correction with a reason."
@@ -133,16 +147,7 @@ async def save(
     scorecard = _visible_scorecard(db, user, scorecard_id)
     form = await request.form()
     try:
-        service.save_draft(
-            db,
-            scorecard=scorecard,
-            user=user,
-            changes=_changes_from(form, _stage_criteria(db, scorecard)),
-            recommendation=Recommendation(form["recommendation"])
-            if form.get("recommendation")
-            else None,
-            summary=str(form.get("summary", "")),
-        )
+        _save_form(db, user, scorecard, form)
     except AppError as exc:
         stale = scorecard.status == ScorecardStatus.SUBMITTED
         return _form(
@@ -174,16 +179,7 @@ async def autosave(
     scorecard = _visible_scorecard(db, user, scorecard_id)
     form = await request.form()
     try:
-        service.save_draft(
-            db,
-            scorecard=scorecard,
-            user=user,
-            changes=_changes_from(form, _stage_criteria(db, scorecard)),
-            recommendation=Recommendation(form["recommendation"])
-            if form.get("recommendation")
-            else None,
-            summary=str(form["summary"]) if "summary" in form else None,
-        )
+        _save_form(db, user, scorecard, form)
     except AppError as exc:
         stale = scorecard.status == ScorecardStatus.SUBMITTED
         return JSONResponse(
