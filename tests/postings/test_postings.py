@@ -3,7 +3,9 @@
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
+import extruct
 import httpx
 import pytest
 from sqlmodel import Session, select
@@ -228,3 +230,44 @@ def test_applications_from_one_address_are_rate_limited(live_server: str, db: Se
 
     assert statuses == [200] * 5 + [429] * 2
     assert isinstance(db.get(Organisation, organisation.id), Organisation)
+
+
+GOLDEN = Path(__file__).with_name("golden")
+
+
+@pytest.mark.parametrize("profile_id", ["smm_manager", "community_manager"])
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_the_ads_match_their_reviewed_golden_files(profile_id: str, locale: str) -> None:
+    # A change here is a change to what candidates read: review the new text, then update
+    # the golden file with the same render call.
+    golden = GOLDEN / f"{profile_id}.{locale}.md"
+
+    assert render(content(profile_id, locale), "md") == golden.read_text(encoding="utf-8")
+
+
+def test_an_independent_extractor_finds_the_job_posting_on_the_careers_page(
+    live_server: str, db: Session
+) -> None:
+    load_demo(db, base_url=live_server)
+    db.commit()
+    listing = httpx.get(f"{live_server}/careers/demo")
+    paths = re.findall(r'href="(/careers/demo/[0-9a-f]+)"', listing.text)
+
+    for path in paths:
+        page = httpx.get(f"{live_server}{path}")
+        data = extruct.extract(page.text, base_url=f"{live_server}{path}", syntaxes=["json-ld"])
+        [posting] = data["json-ld"]
+        assert posting["@type"] == "JobPosting"
+        for key in (
+            "title",
+            "description",
+            "datePosted",
+            "hiringOrganization",
+            "validThrough",
+            "employmentType",
+            "identifier",
+            "directApply",
+        ):
+            assert posting.get(key), (path, key)
+        assert posting.get("jobLocation") or posting.get("jobLocationType") == "TELECOMMUTE"
+    assert len(paths) == 3
