@@ -1,5 +1,6 @@
 """The smm-hire command line: set-up, users, API keys, demo data and the server."""
 
+import json
 import os
 import socket
 import sys
@@ -24,6 +25,8 @@ from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.hiring.service import use_latest_profile_version
 from app.models import UserRole, Vacancy
+from app.postings.generator import render as render_posting
+from app.postings.service import content_of, create_posting, structured_data, version_of
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
 from app.scoring.service import score_applications
@@ -233,6 +236,58 @@ def rescore(vacancy_id: uuid.UUID, latest_profile: bool) -> None:
             f"rescored {report.applications:,} applications ({report.ratings:,} ratings) "
             f"in {report.seconds:.1f} s"
         )
+
+
+@main.group()
+def generate() -> None:
+    """Write job postings and interview sheets to files."""
+
+
+@generate.command("posting")
+@click.option("--vacancy", "vacancy_id", type=click.UUID, required=True, help="The vacancy's id.")
+@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option(
+    "--tone", type=click.Choice(["formal", "friendly"]), default="friendly", show_default=True
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "md", "txt", "jsonld"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@friendly_errors
+def generate_posting(
+    vacancy_id: uuid.UUID, locale: str, tone: str, output_format: str, output: Path | None
+) -> None:
+    """Generate a job posting of a vacancy (saved as a draft version) and write it out."""
+    settings = Settings()
+    with migrated_session(settings) as session:
+        vacancy = session.get(Vacancy, vacancy_id)
+        if vacancy is None:
+            raise ConfigError(f"no vacancy {vacancy_id}: check the id (see the vacancy's page)")
+        posting = create_posting(
+            session, vacancy=vacancy, locale=locale, tone=tone, public_base_url=settings.base_url
+        )
+        if output_format == "jsonld":
+            text = json.dumps(structured_data(session, posting), ensure_ascii=False, indent=2)
+        else:
+            text = render_posting(content_of(version_of(session, posting)), output_format)
+    if output is None:
+        click.echo(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write {output} ({exc.strerror}): choose another file"
+            ) from exc
+        click.echo(f"wrote {output}")
 
 
 @main.group()

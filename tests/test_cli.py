@@ -260,3 +260,40 @@ def test_rescore_reports_progress_and_refuses_an_unknown_vacancy(
 
     assert done.returncode == 0 and "rescored" in done.stdout
     assert_one_line_error(unknown, "no vacancy")
+
+
+def test_generate_posting_writes_a_file(
+    cli_env: dict[str, str], empty_database_url: str, tmp_path: Path
+) -> None:
+    run("migrate", env=cli_env)
+    run("demo", env=cli_env)
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
+    engine.dispose()
+    target = tmp_path / "ad.md"
+
+    written = run(
+        "generate",
+        "posting",
+        "--vacancy",
+        str(uuid.UUID(str(vacancy_id))),
+        "--locale",
+        "en",
+        "--output",
+        str(target),
+        env=cli_env,
+    )
+    unwritable = run(
+        "generate",
+        "posting",
+        "--vacancy",
+        str(uuid.UUID(str(vacancy_id))),
+        "--output",
+        str(tmp_path / "no" / "such" / "dir" / "ad.md"),
+        env=cli_env,
+    )
+
+    assert written.returncode == 0, written.stderr
+    assert target.read_text(encoding="utf-8").startswith("# ")
+    assert_one_line_error(unwritable, "cannot write")

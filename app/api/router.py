@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.accounts.api import router as accounts_router
+from app.postings.api import router as postings_router
 from app.rubrics.api import router as rubrics_router
 from app.scorecards.api import router as scorecards_router
 
@@ -12,3 +13,4 @@ api_router = APIRouter(prefix=API_V1_PREFIX)
 api_router.include_router(accounts_router)
 api_router.include_router(rubrics_router)
 api_router.include_router(scorecards_router)
+api_router.include_router(postings_router)

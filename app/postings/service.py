@@ -23,7 +23,7 @@ from app.models import (
     VacancyStatus,
     utcnow,
 )
-from app.postings.generator import OrganisationInfo, PostingContent, posting_content
+from app.postings.generator import OrganisationInfo, PostingContent, json_ld, posting_content
 from app.scoring.service import profile_context
 
 APPLICATIONS_PER_ADDRESS_PER_HOUR = 5
@@ -127,6 +127,22 @@ def version_of(
 
 def content_of(version: JobPostingVersion) -> PostingContent:
     return PostingContent(**version.content)
+
+
+def structured_data(
+    session: Session, posting: JobPosting, version_number: int | None = None
+) -> dict:
+    """Returns the posting's schema.org JobPosting data."""
+    version = version_of(session, posting, version_number)
+    organisation = session.get(Organisation, posting.organisation_id)
+    return json_ld(
+        content_of(version),
+        profile=profile_context(session, version.role_profile_version_id).profile,
+        organisation=organisation_info(organisation),
+        identifier=str(posting.id),
+        date_posted=posting.published_at or version.created_at,
+        valid_through=posting.valid_through,
+    )
 
 
 def posting_by_id(

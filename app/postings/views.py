@@ -16,27 +16,13 @@ from app.errors import AppError, InvalidInput
 from app.hiring.service import vacancy_by_id
 from app.models import JobPosting, Organisation, PostingState, User, UserRole
 from app.postings import inclusive, service
-from app.postings.generator import json_ld, render
-from app.scoring.service import profile_context
+from app.postings.generator import render
 from app.web.pages import CsrfChecked
 from app.web.pages import render as render_page
 
 router = APIRouter(include_in_schema=False)
 Recruiter = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER)]
 FORMATS = {"html": "text/html", "md": "text/markdown", "txt": "text/plain"}
-
-
-def _structured_data(db: DbSession, posting: JobPosting, version_number: int | None = None) -> dict:
-    version = service.version_of(db, posting, version_number)
-    organisation = db.get(Organisation, posting.organisation_id)
-    return json_ld(
-        service.content_of(version),
-        profile=profile_context(db, version.role_profile_version_id).profile,
-        organisation=service.organisation_info(organisation),
-        identifier=str(posting.id),
-        date_posted=posting.published_at or version.created_at,
-        valid_through=posting.valid_through,
-    )
 
 
 @router.post("/vacancies/{vacancy_id}/postings", name="create_posting", dependencies=[CsrfChecked])
@@ -97,7 +83,7 @@ def download(posting_id: uuid.UUID, db: DbSession, user: Recruiter, format: str 
     posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
     if format == "jsonld":
         body, media = (
-            json.dumps(_structured_data(db, posting), ensure_ascii=False, indent=2),
+            json.dumps(service.structured_data(db, posting), ensure_ascii=False, indent=2),
             "application/ld+json",
         )
     elif format in FORMATS:
@@ -173,7 +159,7 @@ def _public_page(
         )
     content = service.content_of(service.version_of(db, posting, posting.published_version))
     structured = json.dumps(
-        _structured_data(db, posting, posting.published_version), ensure_ascii=False
+        service.structured_data(db, posting, posting.published_version), ensure_ascii=False
     ).replace("</", "<\\/")
     return render_page(
         request,

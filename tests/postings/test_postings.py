@@ -15,6 +15,7 @@ from app.models import Application, Candidate, Organisation, Vacancy
 from app.postings.generator import OrganisationInfo, json_ld, posting_content, render, years_ru
 from app.postings.inclusive import check
 from app.rubrics.library import builtin_library
+from tests.factories import make_api_key, make_organisation
 from tests.hiring.test_pages import browser_for
 from tests.test_web_accounts import csrf_token_of
 
@@ -271,3 +272,58 @@ def test_an_independent_extractor_finds_the_job_posting_on_the_careers_page(
             assert posting.get(key), (path, key)
         assert posting.get("jobLocation") or posting.get("jobLocationType") == "TELECOMMUTE"
     assert len(paths) == 3
+
+
+def test_postings_through_the_api(db: Session, http: httpx.Client) -> None:
+    organisation = load_demo(db)
+    vacancy_id = db.exec(
+        select(Vacancy.id).where(Vacancy.organisation_id == organisation.id)
+    ).first()
+    _, secret = make_api_key(
+        db, organisation=organisation, scopes=["postings:read", "postings:write"]
+    )
+    db.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    created = http.post(
+        f"/api/v1/vacancies/{vacancy_id}/postings",
+        headers=headers,
+        json={"locale": "en", "tone": "formal"},
+    )
+    posting_id = created.json()["id"]
+    markdown = http.get(
+        f"/api/v1/postings/{posting_id}/render", params={"format": "md"}, headers=headers
+    )
+    published = http.post(f"/api/v1/postings/{posting_id}/publish", headers=headers)
+    unknown_language = http.post(
+        f"/api/v1/vacancies/{vacancy_id}/postings", headers=headers, json={"locale": "de"}
+    )
+
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    assert created.json()["warnings"] == []
+    assert markdown.text.startswith("# ") and "## What you will do" in markdown.text
+    assert published.json()["state"] == "published"
+    assert published.json()["public_url"].endswith(
+        http.get(f"/api/v1/postings/{posting_id}", headers=headers)
+        .json()["public_url"]
+        .rsplit("/", 1)[1]
+    )
+    assert unknown_language.status_code == 422
+    assert unknown_language.json()["errors"][0]["field"] == "body.locale"
+
+
+def test_a_posting_of_another_organisations_vacancy_is_not_found(
+    db: Session, http: httpx.Client
+) -> None:
+    demo = load_demo(db)
+    vacancy_id = db.exec(select(Vacancy.id).where(Vacancy.organisation_id == demo.id)).first()
+    _, secret = make_api_key(db, organisation=make_organisation(db), scopes=["postings:write"])
+    db.commit()
+
+    answer = http.post(
+        f"/api/v1/vacancies/{vacancy_id}/postings",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={"locale": "ru"},
+    )
+
+    assert answer.status_code == 404

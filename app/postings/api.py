@@ -1,0 +1,151 @@
+"""REST operations on job postings: generate, read in every format, publish, close."""
+
+import json
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app import audit
+from app.api.problems import PROBLEM_RESPONSES
+from app.deps import ApiCaller, DbSession, SettingsDep, require_scope
+from app.hiring.service import vacancy_by_id
+from app.models import JobPosting, Locale, Organisation, PostingState
+from app.postings import inclusive, service
+from app.postings.generator import render
+
+router = APIRouter(tags=["postings"])
+Reader = Annotated[ApiCaller, require_scope("postings:read")]
+Writer = Annotated[ApiCaller, require_scope("postings:write")]
+ERRORS = {status: PROBLEM_RESPONSES[status] for status in (401, 403, 404, 422)}
+MEDIA = {
+    "html": "text/html",
+    "md": "text/markdown",
+    "txt": "text/plain",
+    "jsonld": "application/ld+json",
+}
+
+
+class PostingRequest(BaseModel):
+    locale: Locale = Locale.RU
+    tone: Literal["formal", "friendly"] = "friendly"
+
+
+class LanguageWarning(BaseModel):
+    phrase: str
+    reason: str
+    suggestion: str
+
+
+class PostingOut(BaseModel):
+    id: uuid.UUID
+    vacancy_id: uuid.UUID
+    locale: Locale
+    state: PostingState
+    version: int
+    public_url: str | None
+    title: str
+    warnings: list[LanguageWarning]
+
+
+def _out(db: Session, posting: JobPosting, base_url: str) -> PostingOut:
+    content = service.content_of(service.version_of(db, posting))
+    organisation = db.get(Organisation, posting.organisation_id)
+    public = (
+        f"{base_url}/careers/{organisation.slug}/{posting.slug}"
+        if posting.published_version
+        else None
+    )
+    warnings = inclusive.check(render(content, "txt"), content.locale)
+    return PostingOut(
+        id=posting.id,
+        vacancy_id=posting.vacancy_id,
+        locale=posting.locale,
+        state=posting.state,
+        version=posting.latest_version,
+        public_url=public,
+        title=content.title,
+        warnings=[LanguageWarning(**warning.__dict__) for warning in warnings],
+    )
+
+
+def posting_of_caller(posting_id: uuid.UUID, db: DbSession, caller: Reader) -> JobPosting:
+    return service.posting_by_id(db, organisation_id=caller.organisation.id, posting_id=posting_id)
+
+
+CallerPosting = Annotated[JobPosting, Depends(posting_of_caller)]
+
+
+@router.post("/vacancies/{vacancy_id}/postings", status_code=201, responses=ERRORS)
+def create_posting(
+    vacancy_id: uuid.UUID,
+    request_body: PostingRequest,
+    db: DbSession,
+    caller: Writer,
+    settings: SettingsDep,
+) -> PostingOut:
+    """Generates a draft job posting of the vacancy from its role profile (ru or en)."""
+    vacancy = vacancy_by_id(db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id)
+    posting = service.create_posting(
+        db,
+        vacancy=vacancy,
+        locale=request_body.locale.value,
+        tone=request_body.tone,
+        public_base_url=settings.base_url,
+    )
+    audit.record(
+        db,
+        organisation_id=caller.organisation.id,
+        action="posting.created",
+        object_type="job_posting",
+        object_id=posting.id,
+        actor_api_key_id=caller.api_key.id,
+    )
+    return _out(db, posting, settings.base_url)
+
+
+@router.get("/postings/{posting_id}", responses=ERRORS)
+def get_posting(posting: CallerPosting, db: DbSession, settings: SettingsDep) -> PostingOut:
+    """Returns the posting's state, public address and inclusive-language warnings."""
+    return _out(db, posting, settings.base_url)
+
+
+@router.get("/postings/{posting_id}/render", responses=ERRORS, response_class=Response)
+def render_posting(
+    posting: CallerPosting,
+    db: DbSession,
+    format: Annotated[
+        Literal["html", "md", "txt", "jsonld"], Query(description="The output.")
+    ] = "html",
+) -> Response:
+    """Returns the posting as HTML, Markdown, plain text or schema.org JSON-LD."""
+    if format == "jsonld":
+        body = json.dumps(service.structured_data(db, posting), ensure_ascii=False, indent=2)
+    else:
+        body = render(service.content_of(service.version_of(db, posting)), format)
+    return Response(body, media_type=f"{MEDIA[format]}; charset=utf-8")
+
+
+@router.post("/postings/{posting_id}/{action}", responses=ERRORS)
+def change_state(
+    posting: CallerPosting,
+    action: Literal["publish", "close"],
+    db: DbSession,
+    caller: Writer,
+    settings: SettingsDep,
+    request: Request,
+) -> PostingOut:
+    """Publishes the posting on the careers page, or closes it (its page then answers 410)."""
+    (service.publish if action == "publish" else service.close)(db, posting=posting)
+    audit.record(
+        db,
+        organisation_id=caller.organisation.id,
+        action={"publish": "posting.published", "close": "posting.closed"}[action],
+        object_type="job_posting",
+        object_id=posting.id,
+        actor_api_key_id=caller.api_key.id,
+    )
+    return _out(db, posting, settings.base_url)
