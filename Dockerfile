@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SMM_HIRE_HOST=0.0.0.0 \
     SMM_HIRE_PORT=8000
 
+# Pango and a font with Cyrillic for the PDF interview sheets (WeasyPrint).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin smm \
     && mkdir -p /data && chown smm /data
 

@@ -25,6 +25,7 @@ test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when
 bench: $(STAMP)  ## scoring engine and SQLite rescoring figures (about a minute; prints, asserts nothing)
 	OMP_NUM_THREADS=1 $(BIN)/python -m tests.benchmarks.scoring
 	$(BIN)/python -m tests.benchmarks.pages
+	$(BIN)/python -m tests.benchmarks.documents
 
 lint: $(STAMP)
 	$(BIN)/ruff check app alembic tests

@@ -1,13 +1,18 @@
 """The library and the profile builder in the browser's HTML, without JavaScript."""
 
+import io
+import os
 import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlmodel import Session
+from pypdf import PdfReader
+from sqlmodel import Session, select
 
-from app.models import UserRole
+from app.models import User, UserRole
+from app.rubrics.library import builtin_library
+from app.rubrics.service import visible_profiles
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 from tests.test_web_accounts import csrf_token_of
 
@@ -166,3 +171,38 @@ def test_the_interview_sheet_shows_questions_probes_and_anchors(hr: httpx.Client
     assert "Вера К." in sheet.text
     assert "Поведенческий вопрос" in sheet.text and "Ситуационный вопрос" in sheet.text
     assert sheet.text.count("☐ 4") >= 5  # an anchored scale per criterion
+
+
+def test_the_interview_sheet_pdf_has_every_criterion_of_the_stage_in_cyrillic(
+    hr: httpx.Client, db: Session
+) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"WeasyPrint cannot load its system libraries: {exc}")
+    stored = next(
+        p
+        for p in visible_profiles(db, organisation_id=db.exec(select(User)).first().organisation_id)
+        if p.row.key == "community_manager"
+    )
+    db.rollback()
+    stage_ids = [
+        cid for plan in stored.document.stages if plan.stage == "interview" for cid in plan.criteria
+    ]
+    titles = {
+        cid: criterion.title.ru for cid, (_, criterion) in builtin_library().criteria().items()
+    }
+
+    answer = hr.get(
+        f"/profiles/{stored.row.id}/sheet.pdf",
+        params={"stage": "interview", "candidate": "Вера Кандидатова"},
+    )
+
+    assert answer.headers["content-type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+    flat = " ".join(text.split())
+    assert "Вера Кандидатова" in flat
+    for cid in stage_ids:
+        assert " ".join(titles[cid].split()) in flat, cid
