@@ -21,6 +21,7 @@ from app.models import (
     Vacancy,
     utcnow,
 )
+from app.ownership import owned
 from app.scoring.service import recompute_screening_score
 
 # The stages after which the process has ended for the candidate.
@@ -30,19 +31,15 @@ FINAL_STAGES = {Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN}
 def vacancy_by_id(
     session: Session, *, organisation_id: uuid.UUID, vacancy_id: uuid.UUID
 ) -> Vacancy:
-    vacancy = session.get(Vacancy, vacancy_id)
-    if vacancy is None or vacancy.organisation_id != organisation_id:
-        raise NotFound("no such vacancy")
-    return vacancy
+    return owned(session, Vacancy, vacancy_id, organisation_id=organisation_id, name="vacancy")
 
 
 def application_by_id(
     session: Session, *, organisation_id: uuid.UUID, application_id: uuid.UUID
 ) -> Application:
-    application = session.get(Application, application_id)
-    if application is None or application.organisation_id != organisation_id:
-        raise NotFound("no such application")
-    return application
+    return owned(
+        session, Application, application_id, organisation_id=organisation_id, name="application"
+    )
 
 
 def use_latest_profile_version(session: Session, *, vacancy: Vacancy) -> Vacancy:
@@ -236,7 +233,6 @@ def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -
 def candidate_by_id(
     session: Session, *, organisation_id: uuid.UUID, candidate_id: uuid.UUID
 ) -> Candidate:
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None or candidate.organisation_id != organisation_id:
-        raise NotFound("no such candidate")
-    return candidate
+    return owned(
+        session, Candidate, candidate_id, organisation_id=organisation_id, name="candidate"
+    )

@@ -23,6 +23,7 @@ from app.models import (
     VacancyStatus,
     utcnow,
 )
+from app.ownership import owned
 from app.postings.generator import OrganisationInfo, PostingContent, json_ld, posting_content
 from app.scoring.service import profile_context
 
@@ -148,10 +149,7 @@ def structured_data(
 def posting_by_id(
     session: Session, *, organisation_id: uuid.UUID, posting_id: uuid.UUID
 ) -> JobPosting:
-    posting = session.get(JobPosting, posting_id)
-    if posting is None or posting.organisation_id != organisation_id:
-        raise NotFound("no such posting")
-    return posting
+    return owned(session, JobPosting, posting_id, organisation_id=organisation_id, name="posting")
 
 
 def publish(session: Session, *, posting: JobPosting) -> JobPosting:

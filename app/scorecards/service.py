@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.hiring.service import is_assigned
 from app.models import (
     Application,
@@ -22,6 +22,7 @@ from app.models import (
     Vacancy,
     utcnow,
 )
+from app.ownership import owned
 from app.scoring.service import pack_ratings, profile_context, recompute_panel_score
 
 # Who sees every scorecard of an application, whether or not they rated it themselves.
@@ -41,10 +42,9 @@ class RatingChange:
 def scorecard_by_id(
     session: Session, *, organisation_id: uuid.UUID, scorecard_id: uuid.UUID
 ) -> Scorecard:
-    scorecard = session.get(Scorecard, scorecard_id)
-    if scorecard is None or scorecard.organisation_id != organisation_id:
-        raise NotFound("no such scorecard")
-    return scorecard
+    return owned(
+        session, Scorecard, scorecard_id, organisation_id=organisation_id, name="scorecard"
+    )
 
 
 def start_scorecard(
