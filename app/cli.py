@@ -24,13 +24,16 @@ from app.db import check_connection, create_db_engine, describe_url, write_sessi
 from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.hiring.service import use_latest_profile_version
-from app.models import UserRole, Vacancy
+from app.models import Locale, UserRole, Vacancy
 from app.postings.generator import render as render_posting
 from app.postings.service import content_of, create_posting, structured_data, version_of
+from app.profiles.schema import InterviewStage
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
 from app.scoring.service import score_applications
 from app.settings import Settings
+from app.sheets import sheet_document
+from app.web.pdf import sheet_pdf
 
 
 def fail(message: str) -> None:
@@ -288,6 +291,54 @@ def generate_posting(
                 f"cannot write {output} ({exc.strerror}): choose another file"
             ) from exc
         click.echo(f"wrote {output}")
+
+
+@generate.command("sheet")
+@click.option("--vacancy", "vacancy_id", type=click.UUID, required=True, help="The vacancy's id.")
+@click.option(
+    "--stage",
+    type=click.Choice([stage.value for stage in InterviewStage]),
+    default="interview",
+    show_default=True,
+)
+@click.option("--candidate", default="", help="The candidate's name (blank sheet without).")
+@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write.",
+)
+@friendly_errors
+def generate_sheet(
+    vacancy_id: uuid.UUID, stage: str, candidate: str, locale: str, output_format: str, output: Path
+) -> None:
+    """Write the interview sheet of a vacancy's stage as PDF (A4, Cyrillic fonts) or HTML."""
+    with migrated_session(Settings()) as session:
+        vacancy = session.get(Vacancy, vacancy_id)
+        if vacancy is None:
+            raise ConfigError(f"no vacancy {vacancy_id}: check the id (see the vacancy's page)")
+        html = sheet_document(
+            session,
+            organisation_id=vacancy.organisation_id,
+            profile_id=vacancy.role_profile_id,
+            stage=InterviewStage(stage),
+            candidate=candidate,
+            locale=Locale(locale),
+        )
+    data = sheet_pdf(html) if output_format == "pdf" else html.encode()
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output} ({exc.strerror}): choose another file") from exc
+    click.echo(f"wrote {output}")
 
 
 @main.group()

@@ -297,3 +297,33 @@ def test_generate_posting_writes_a_file(
     assert written.returncode == 0, written.stderr
     assert target.read_text(encoding="utf-8").startswith("# ")
     assert_one_line_error(unwritable, "cannot write")
+
+
+def test_generate_sheet_writes_a_pdf(
+    cli_env: dict[str, str], empty_database_url: str, tmp_path: Path
+) -> None:
+    run("migrate", env=cli_env)
+    run("demo", env=cli_env)
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
+    engine.dispose()
+    target = tmp_path / "sheet.html"
+
+    written = run(
+        "generate",
+        "sheet",
+        "--vacancy",
+        str(uuid.UUID(str(vacancy_id))),
+        "--candidate",
+        "Вера",
+        "--format",
+        "html",
+        "--output",
+        str(target),
+        env=cli_env,
+    )
+
+    assert written.returncode == 0, written.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "Вера" in text and "☐ 4" in text and "@page" in text

@@ -17,6 +17,7 @@ from app.rubrics import service
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
+from app.sheets import sheet_context, sheet_document
 from app.web.pages import CsrfChecked, render
 from app.web.pdf import sheet_pdf
 
@@ -157,22 +158,6 @@ def export_profile(
     return download(service.dump(stored.document), stored.row.key, format)
 
 
-def _sheet_context(
-    db: DbSession, user: User, profile_id: uuid.UUID, stage: InterviewStage, candidate: str
-) -> dict[str, Any]:
-    stored = service.profile_by_id(db, organisation_id=user.organisation_id, profile_id=profile_id)
-    criteria = service.criteria_for(db, organisation_id=user.organisation_id)
-    ids = [cid for plan in stored.document.stages if plan.stage == stage for cid in plan.criteria]
-    return {
-        "stored": stored,
-        "stage": stage,
-        "stages": [plan.stage for plan in stored.document.stages],
-        "candidate": candidate,
-        "items": [(criteria[cid][0].document, criteria[cid][1]) for cid in ids if cid in criteria],
-        "context": stored.document.context,
-    }
-
-
 @router.get("/profiles/{profile_id}/sheet", name="interview_sheet")
 def interview_sheet(
     request: Request,
@@ -184,17 +169,18 @@ def interview_sheet(
 ) -> Response:
     """The interview sheet of a stage: instructions, questions, probes, anchored scales with a
     box per level and room for notes; on screen, printable, or as PDF."""
-    return render(
-        request,
-        "profiles/sheet.html",
-        user=user,
-        **_sheet_context(db, user, profile_id, stage, candidate),
+    context = sheet_context(
+        db,
+        organisation_id=user.organisation_id,
+        profile_id=profile_id,
+        stage=stage,
+        candidate=candidate,
     )
+    return render(request, "profiles/sheet.html", user=user, **context)
 
 
 @router.get("/profiles/{profile_id}/sheet.pdf", name="interview_sheet_pdf")
 def interview_sheet_pdf(
-    request: Request,
     profile_id: uuid.UUID,
     db: DbSession,
     user: CurrentUser,
@@ -202,8 +188,14 @@ def interview_sheet_pdf(
     candidate: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The interview sheet as an A4 PDF with embedded fonts (Cyrillic included)."""
-    context = _sheet_context(db, user, profile_id, stage, candidate)
-    html = render(request, "sheets/interview.html", user=user, **context).body.decode()
+    html = sheet_document(
+        db,
+        organisation_id=user.organisation_id,
+        profile_id=profile_id,
+        stage=stage,
+        candidate=candidate,
+        locale=user.locale,
+    )
     return Response(
         sheet_pdf(html),
         media_type="application/pdf",
