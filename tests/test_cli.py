@@ -245,17 +245,23 @@ def test_rubrics_reload_loads_new_versions_only_when_files_change(
     }
 
 
-def test_rescore_reports_progress_and_refuses_an_unknown_vacancy(
-    cli_env: dict[str, str], empty_database_url: str
-) -> None:
+def demo_vacancy_id(cli_env: dict[str, str], database_url: str) -> str:
+    """Migrates, loads the demo through the command line and returns a vacancy's id."""
     run("migrate", env=cli_env)
     run("demo", env=cli_env)
-    engine = create_db_engine(empty_database_url)
+    engine = create_db_engine(database_url)
     with engine.connect() as connection:
         vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
     engine.dispose()
+    return str(uuid.UUID(str(vacancy_id)))
 
-    done = run("rescore", "--vacancy", str(uuid.UUID(str(vacancy_id))), env=cli_env)
+
+def test_rescore_reports_progress_and_refuses_an_unknown_vacancy(
+    cli_env: dict[str, str], empty_database_url: str
+) -> None:
+    vacancy_id = demo_vacancy_id(cli_env, empty_database_url)
+
+    done = run("rescore", "--vacancy", vacancy_id, env=cli_env)
     unknown = run("rescore", "--vacancy", str(uuid.uuid4()), env=cli_env)
 
     assert done.returncode == 0 and "rescored" in done.stdout
@@ -265,19 +271,14 @@ def test_rescore_reports_progress_and_refuses_an_unknown_vacancy(
 def test_generate_posting_writes_a_file(
     cli_env: dict[str, str], empty_database_url: str, tmp_path: Path
 ) -> None:
-    run("migrate", env=cli_env)
-    run("demo", env=cli_env)
-    engine = create_db_engine(empty_database_url)
-    with engine.connect() as connection:
-        vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
-    engine.dispose()
+    vacancy_id = demo_vacancy_id(cli_env, empty_database_url)
     target = tmp_path / "ad.md"
 
     written = run(
         "generate",
         "posting",
         "--vacancy",
-        str(uuid.UUID(str(vacancy_id))),
+        vacancy_id,
         "--locale",
         "en",
         "--output",
@@ -288,7 +289,7 @@ def test_generate_posting_writes_a_file(
         "generate",
         "posting",
         "--vacancy",
-        str(uuid.UUID(str(vacancy_id))),
+        vacancy_id,
         "--output",
         str(tmp_path / "no" / "such" / "dir" / "ad.md"),
         env=cli_env,
@@ -302,19 +303,14 @@ def test_generate_posting_writes_a_file(
 def test_generate_sheet_writes_a_pdf(
     cli_env: dict[str, str], empty_database_url: str, tmp_path: Path
 ) -> None:
-    run("migrate", env=cli_env)
-    run("demo", env=cli_env)
-    engine = create_db_engine(empty_database_url)
-    with engine.connect() as connection:
-        vacancy_id = connection.execute(sa.text("SELECT id FROM vacancies LIMIT 1")).scalar_one()
-    engine.dispose()
+    vacancy_id = demo_vacancy_id(cli_env, empty_database_url)
     target = tmp_path / "sheet.html"
 
     written = run(
         "generate",
         "sheet",
         "--vacancy",
-        str(uuid.UUID(str(vacancy_id))),
+        vacancy_id,
         "--candidate",
         "Вера",
         "--format",

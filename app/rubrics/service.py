@@ -95,14 +95,18 @@ def _builtin(session: Session, model: type, key: str) -> Any:
 # --- rubrics ----------------------------------------------------------------------------------
 
 
+def _latest_rubric_version(session: Session, row: Rubric) -> RubricVersion:
+    return session.exec(
+        select(RubricVersion).where(
+            RubricVersion.rubric_id == row.id, RubricVersion.version == row.latest_version
+        )
+    ).one()
+
+
 def _latest_rubric_versions(session: Session, rows: list[Rubric]) -> list[StoredRubric]:
     stored = []
     for row in rows:
-        version = session.exec(
-            select(RubricVersion).where(
-                RubricVersion.rubric_id == row.id, RubricVersion.version == row.latest_version
-            )
-        ).one()
+        version = _latest_rubric_version(session, row)
         stored.append(StoredRubric(row, version, RubricDocument.model_validate(version.content)))
     return stored
 
@@ -210,14 +214,8 @@ def _new_rubric_version(
     """Adds a version when the content changed; returns it, or None when nothing changed."""
     content = dump(document)
     sha = content_sha256(content)
-    if row.latest_version:
-        latest = session.exec(
-            select(RubricVersion).where(
-                RubricVersion.rubric_id == row.id, RubricVersion.version == row.latest_version
-            )
-        ).one()
-        if latest.content_sha256 == sha:
-            return None
+    if row.latest_version and _latest_rubric_version(session, row).content_sha256 == sha:
+        return None
     row.latest_version += 1
     session.add(row)
     session.flush()
@@ -300,15 +298,19 @@ def _own(session: Session, model: type, organisation_id: uuid.UUID, key: str) ->
 # --- role profiles ----------------------------------------------------------------------------
 
 
+def _latest_profile_version(session: Session, row: RoleProfile) -> RoleProfileVersion:
+    return session.exec(
+        select(RoleProfileVersion).where(
+            RoleProfileVersion.role_profile_id == row.id,
+            RoleProfileVersion.version == row.latest_version,
+        )
+    ).one()
+
+
 def _latest_profile_versions(session: Session, rows: list[RoleProfile]) -> list[StoredProfile]:
     stored = []
     for row in rows:
-        version = session.exec(
-            select(RoleProfileVersion).where(
-                RoleProfileVersion.role_profile_id == row.id,
-                RoleProfileVersion.version == row.latest_version,
-            )
-        ).one()
+        version = _latest_profile_version(session, row)
         stored.append(StoredProfile(row, version, ProfileDocument.model_validate(version.content)))
     return stored
 
@@ -371,7 +373,7 @@ def _new_profile_version(
         }
     )
     if row.latest_version:
-        latest = _latest_profile_versions(session, [row])[0].version
+        latest = _latest_profile_version(session, row)
         if latest.content_sha256 == sha and latest.rubric_version_ids == rubric_version_ids:
             return None
     row.latest_version += 1
