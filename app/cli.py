@@ -25,14 +25,13 @@ from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.hiring.service import use_latest_profile_version
 from app.models import Locale, UserRole, Vacancy
-from app.postings.generator import render as render_posting
-from app.postings.service import content_of, create_posting, structured_data, version_of
+from app.postings.service import create_posting, rendered, structured_data, version_of
 from app.profiles.schema import InterviewStage
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
 from app.scoring.service import score_applications
 from app.settings import Settings
-from app.sheets import sheet_document
+from app.sheets.service import sheet_document, vacancy_sheet
 from app.web.pdf import sheet_pdf
 
 
@@ -280,7 +279,7 @@ def generate_posting(
         if output_format == "jsonld":
             text = json.dumps(structured_data(session, posting), ensure_ascii=False, indent=2)
         else:
-            text = render_posting(content_of(version_of(session, posting)), output_format)
+            text = rendered(session, version_of(session, posting), output_format)
     if output is None:
         click.echo(text)
     else:
@@ -325,12 +324,13 @@ def generate_sheet(
         vacancy = session.get(Vacancy, vacancy_id)
         if vacancy is None:
             raise ConfigError(f"no vacancy {vacancy_id}: check the id (see the vacancy's page)")
+        context = vacancy_sheet(
+            session, vacancy=vacancy, stage=InterviewStage(stage), candidate=candidate
+        )
         html = sheet_document(
             session,
             organisation_id=vacancy.organisation_id,
-            profile_id=vacancy.role_profile_id,
-            stage=InterviewStage(stage),
-            candidate=candidate,
+            context=context,
             locale=Locale(locale),
         )
     data = sheet_pdf(html) if output_format == "pdf" else html.encode()

@@ -26,6 +26,7 @@ from app.rubrics.views import router as rubric_pages
 from app.scorecards.views import router as scorecard_pages
 from app.security import new_token
 from app.settings import Settings
+from app.sheets.views import router as sheet_pages
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
 
 logger = logging.getLogger("smm_hire")
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages)
     app.include_router(dashboard_pages)
     app.include_router(rubric_pages)
+    app.include_router(sheet_pages)
     app.include_router(hiring_pages)
     app.include_router(scorecard_pages)
     app.include_router(posting_pages)

@@ -12,7 +12,13 @@ from app.models.assessment import (
 )
 from app.models.audit import AuditEvent
 from app.models.base import new_id, utcnow
-from app.models.documents import InterviewSheet, JobPosting, JobPostingVersion, PostingState
+from app.models.documents import (
+    DocumentTemplate,
+    InterviewSheet,
+    JobPosting,
+    JobPostingVersion,
+    PostingState,
+)
 from app.models.hiring import (
     Application,
     Candidate,
@@ -38,6 +44,7 @@ from app.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscrip
 __all__ = [
     "ApiKey",
     "ApplicationScore",
+    "DocumentTemplate",
     "Application",
     "AuditEvent",
     "Candidate",

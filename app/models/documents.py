@@ -68,3 +68,18 @@ class InterviewSheet(OrganisationOwned, table=True):
     created_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )
+
+
+class DocumentTemplate(OrganisationOwned, table=True):
+    """An organisation's own Jinja template for a posting format or the interview sheet, used
+    instead of the built-in one. It runs in Jinja's sandbox."""
+
+    __tablename__ = "document_templates"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+
+    # Which built-in template it replaces: posting.html, posting.md, posting.txt or sheet.html.
+    name: str = Field(max_length=40)
+    source: str = Field(sa_type=sa.Text)
+    updated_by_user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )

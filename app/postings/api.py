@@ -15,7 +15,6 @@ from app.deps import ApiCaller, DbSession, SettingsDep, require_scope
 from app.hiring.service import vacancy_by_id
 from app.models import JobPosting, Locale, Organisation, PostingState
 from app.postings import inclusive, service
-from app.postings.generator import render
 
 router = APIRouter(tags=["postings"])
 Reader = Annotated[ApiCaller, require_scope("postings:read")]
@@ -52,14 +51,15 @@ class PostingOut(BaseModel):
 
 
 def _out(db: Session, posting: JobPosting, base_url: str) -> PostingOut:
-    content = service.content_of(service.version_of(db, posting))
+    version = service.version_of(db, posting)
+    content = service.content_of(version)
     organisation = db.get(Organisation, posting.organisation_id)
     public = (
         f"{base_url}/careers/{organisation.slug}/{posting.slug}"
         if posting.published_version
         else None
     )
-    warnings = inclusive.check(render(content, "txt"), content.locale)
+    warnings = inclusive.check(service.rendered(db, version, "txt"), content.locale)
     return PostingOut(
         id=posting.id,
         vacancy_id=posting.vacancy_id,
@@ -125,7 +125,7 @@ def render_posting(
     if format == "jsonld":
         body = json.dumps(service.structured_data(db, posting), ensure_ascii=False, indent=2)
     else:
-        body = render(service.content_of(service.version_of(db, posting)), format)
+        body = service.rendered(db, service.version_of(db, posting), format)
     return Response(body, media_type=f"{MEDIA[format]}; charset=utf-8")
 
 

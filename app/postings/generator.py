@@ -1,22 +1,21 @@
 """Job postings generated from a vacancy, its role profile and the organisation (pure): the
 sections in Russian or English, rendered as HTML, Markdown and plain text, and schema.org
-JobPosting JSON-LD. Templates run in Jinja's sandbox, as organisations' own templates will."""
+JobPosting JSON-LD. Templates run in Jinja's sandbox, the built-in ones as organisations' own."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Template
 
-from app import PROJECT_ROOT
 from app.profiles.schema import RoleProfile
 from app.rubrics.schema import Category, Criterion
+from app.templating.sandbox import builtin_template, run
 from app.web.labels import PLATFORM_NAMES
 
 Locale = Literal["ru", "en"]
 Tone = Literal["formal", "friendly"]
-TEMPLATES = PROJECT_ROOT / "templates" / "postings"
+Output = Literal["html", "md", "txt"]
 MAX_RESPONSIBILITIES = 10
 MAX_NICE_TO_HAVES = 5
 
@@ -237,26 +236,11 @@ def posting_content(
     )
 
 
-_html = SandboxedEnvironment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_plain = SandboxedEnvironment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=False,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def render(content: PostingContent, output: Literal["html", "md", "txt"]) -> str:
-    """Returns the posting in one output format."""
-    environment = _html if output == "html" else _plain
-    return environment.get_template(f"posting.{output}").render(posting=content).strip() + "\n"
+def render(content: PostingContent, output: Output, template: Template | None = None) -> str:
+    """Returns the posting in one output format, with the built-in template or the one given
+    (an organisation's own)."""
+    template = template or builtin_template(f"posting.{output}")
+    return run(template, {"posting": content}).strip() + "\n"
 
 
 def json_ld(
@@ -267,14 +251,16 @@ def json_ld(
     identifier: str,
     date_posted: datetime,
     valid_through: datetime | None,
+    description: str,
 ) -> dict[str, Any]:
-    """Returns schema.org JobPosting data with Google's required and recommended properties."""
+    """Returns schema.org JobPosting data with Google's required and recommended properties;
+    the description is the posting as HTML."""
     terms = profile.terms
     data: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": content.title,
-        "description": render(content, "html"),
+        "description": description,
         "datePosted": date_posted.date().isoformat(),
         "employmentType": terms.employment_type,
         "hiringOrganization": {

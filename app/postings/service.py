@@ -24,8 +24,16 @@ from app.models import (
     utcnow,
 )
 from app.ownership import owned
-from app.postings.generator import OrganisationInfo, PostingContent, json_ld, posting_content
+from app.postings.generator import (
+    OrganisationInfo,
+    Output,
+    PostingContent,
+    json_ld,
+    posting_content,
+    render,
+)
 from app.scoring.service import profile_context
+from app.templating.store import template_for
 
 APPLICATIONS_PER_ADDRESS_PER_HOUR = 5
 CONSENT_TEXT = {
@@ -130,6 +138,15 @@ def content_of(version: JobPostingVersion) -> PostingContent:
     return PostingContent(**version.content)
 
 
+def rendered(session: Session, version: JobPostingVersion, output: Output) -> str:
+    """Returns a posting version in one format, through the organisation's template if it has
+    its own."""
+    template = template_for(
+        session, organisation_id=version.organisation_id, name=f"posting.{output}"
+    )
+    return render(content_of(version), output, template)
+
+
 def structured_data(
     session: Session, posting: JobPosting, version_number: int | None = None
 ) -> dict:
@@ -143,6 +160,7 @@ def structured_data(
         identifier=str(posting.id),
         date_posted=posting.published_at or version.created_at,
         valid_through=posting.valid_through,
+        description=rendered(session, version, "html"),
     )
 
 

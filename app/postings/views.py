@@ -16,7 +16,6 @@ from app.errors import AppError, InvalidInput
 from app.hiring.service import vacancy_by_id
 from app.models import JobPosting, Organisation, PostingState, User, UserRole
 from app.postings import inclusive, service
-from app.postings.generator import render
 from app.web.pages import CsrfChecked
 from app.web.pages import render as render_page
 
@@ -62,8 +61,9 @@ def posting_page(
 ) -> Response:
     """The posting as candidates will see it, its language warnings, formats and state."""
     posting = service.posting_by_id(db, organisation_id=user.organisation_id, posting_id=posting_id)
-    content = service.content_of(service.version_of(db, posting))
-    text = render(content, "txt")
+    version = service.version_of(db, posting)
+    content = service.content_of(version)
+    text = service.rendered(db, version, "txt")
     organisation = db.get(Organisation, posting.organisation_id)
     return render_page(
         request,
@@ -71,7 +71,7 @@ def posting_page(
         user=user,
         posting=posting,
         organisation=organisation,
-        preview=Markup(render(content, "html")),
+        preview=Markup(service.rendered(db, version, "html")),
         warnings=inclusive.check(text, content.locale),
         formats=["html", "md", "txt", "jsonld"],
     )
@@ -88,7 +88,7 @@ def download(posting_id: uuid.UUID, db: DbSession, user: Recruiter, format: str 
         )
     elif format in FORMATS:
         body, media = (
-            render(service.content_of(service.version_of(db, posting)), format),
+            service.rendered(db, service.version_of(db, posting), format),
             FORMATS[format],
         )
     else:
@@ -157,7 +157,7 @@ def _public_page(
         return render_page(
             request, "careers/closed.html", user=None, organisation=organisation, status_code=410
         )
-    content = service.content_of(service.version_of(db, posting, posting.published_version))
+    version = service.version_of(db, posting, posting.published_version)
     structured = json.dumps(
         service.structured_data(db, posting, posting.published_version), ensure_ascii=False
     ).replace("</", "<\\/")
@@ -167,7 +167,7 @@ def _public_page(
         user=None,
         organisation=organisation,
         posting=posting,
-        content=Markup(render(content, "html")),
+        content=Markup(service.rendered(db, version, "html")),
         structured=Markup(structured),
         consent_text=service.CONSENT_TEXT[posting.locale.value],
         values=values or {},

@@ -17,9 +17,7 @@ from app.rubrics import service
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
-from app.sheets import sheet_context, sheet_document
 from app.web.pages import CsrfChecked, render
-from app.web.pdf import sheet_pdf
 
 router = APIRouter(include_in_schema=False)
 
@@ -156,51 +154,6 @@ def export_profile(
     """Downloads the profile as YAML or JSON (to import in another organisation or the API)."""
     stored = service.profile_by_id(db, organisation_id=user.organisation_id, profile_id=profile_id)
     return download(service.dump(stored.document), stored.row.key, format)
-
-
-@router.get("/profiles/{profile_id}/sheet", name="interview_sheet")
-def interview_sheet(
-    request: Request,
-    profile_id: uuid.UUID,
-    db: DbSession,
-    user: CurrentUser,
-    stage: InterviewStage = InterviewStage.INTERVIEW,
-    candidate: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    """The interview sheet of a stage: instructions, questions, probes, anchored scales with a
-    box per level and room for notes; on screen, printable, or as PDF."""
-    context = sheet_context(
-        db,
-        organisation_id=user.organisation_id,
-        profile_id=profile_id,
-        stage=stage,
-        candidate=candidate,
-    )
-    return render(request, "profiles/sheet.html", user=user, **context)
-
-
-@router.get("/profiles/{profile_id}/sheet.pdf", name="interview_sheet_pdf")
-def interview_sheet_pdf(
-    profile_id: uuid.UUID,
-    db: DbSession,
-    user: CurrentUser,
-    stage: InterviewStage = InterviewStage.INTERVIEW,
-    candidate: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    """The interview sheet as an A4 PDF with embedded fonts (Cyrillic included)."""
-    html = sheet_document(
-        db,
-        organisation_id=user.organisation_id,
-        profile_id=profile_id,
-        stage=stage,
-        candidate=candidate,
-        locale=user.locale,
-    )
-    return Response(
-        sheet_pdf(html),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="sheet-{stage.value}.pdf"'},
-    )
 
 
 @router.post("/profiles/{profile_id}/clone", name="clone_profile", dependencies=[CsrfChecked])

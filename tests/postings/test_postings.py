@@ -77,13 +77,15 @@ def test_json_ld_has_googles_required_and_recommended_properties() -> None:
         }
     )
 
+    posting = content("community_manager", "ru")
     data = json_ld(
-        content("community_manager", "ru"),
+        posting,
         profile=remote,
         organisation=ORGANISATION,
         identifier="p-1",
         date_posted=datetime(2026, 11, 26, tzinfo=UTC),
         valid_through=datetime(2026, 12, 26, tzinfo=UTC),
+        description=render(posting, "html"),
     )
 
     assert data["@type"] == "JobPosting"
