@@ -27,6 +27,7 @@ from app.scorecards.views import router as scorecard_pages
 from app.security import new_token
 from app.settings import Settings
 from app.sheets.views import router as sheet_pages
+from app.templating.views import router as template_pages
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
 
 logger = logging.getLogger("smm_hire")
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hiring_pages)
     app.include_router(scorecard_pages)
     app.include_router(posting_pages)
+    app.include_router(template_pages)
     # Last: page routes share some endpoint names with API routes, and url_for() in the
     # templates must find the page.
     app.include_router(api_router)

@@ -45,7 +45,13 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "No valid API key"),
         (403, "The key lacks the scope"),
         (404, "No such object in this organisation"),
+        (
+            409,
+            "The request conflicts with the object's state, or the same Idempotency-Key is in use",
+        ),
         (422, "The request is invalid; `errors` names each field"),
+        (429, "Too many requests: wait for Retry-After seconds"),
+        (503, "A service the operation needs is unavailable"),
     )
 }
 

@@ -6,6 +6,8 @@ from app.accounts.api import router as accounts_router
 from app.postings.api import router as postings_router
 from app.rubrics.api import router as rubrics_router
 from app.scorecards.api import router as scorecards_router
+from app.sheets.api import router as sheets_router
+from app.templating.api import router as templates_router
 
 API_V1_PREFIX = "/api/v1"
 
@@ -14,3 +16,5 @@ api_router.include_router(accounts_router)
 api_router.include_router(rubrics_router)
 api_router.include_router(scorecards_router)
 api_router.include_router(postings_router)
+api_router.include_router(sheets_router)
+api_router.include_router(templates_router)

@@ -84,6 +84,33 @@ def create_posting(
     return posting
 
 
+def generate_content(
+    session: Session,
+    *,
+    organisation: Organisation,
+    profile_version_id: uuid.UUID,
+    title: str,
+    locale: str,
+    tone: str,
+    apply_url: str,
+) -> PostingContent:
+    """Returns a posting's sections from a profile version; an English posting takes the
+    profile's English title (vacancy titles are written in Russian)."""
+    context = profile_context(session, profile_version_id)
+    return posting_content(
+        organisation=organisation_info(organisation),
+        title=title if locale == "ru" else context.profile.title.en,
+        profile=context.profile,
+        criteria={
+            cid: (rubric.category, criterion)
+            for cid, (rubric, criterion) in context.criteria.items()
+        },
+        locale=locale,
+        tone=tone,
+        apply_url=apply_url,
+    )
+
+
 def add_version(
     session: Session,
     *,
@@ -94,16 +121,11 @@ def add_version(
     created_by: User | None,
 ) -> JobPostingVersion:
     """Generates the posting again from the vacancy's profile version (a new version)."""
-    organisation = session.get(Organisation, posting.organisation_id)
-    context = profile_context(session, vacancy.role_profile_version_id)
-    content = posting_content(
-        organisation=organisation_info(organisation),
-        title=vacancy.title if posting.locale == Locale.RU else context.profile.title.en,
-        profile=context.profile,
-        criteria={
-            cid: (rubric.category, criterion)
-            for cid, (rubric, criterion) in context.criteria.items()
-        },
+    content = generate_content(
+        session,
+        organisation=session.get(Organisation, posting.organisation_id),
+        profile_version_id=vacancy.role_profile_version_id,
+        title=vacancy.title,
         locale=posting.locale.value,
         tone=tone,
         apply_url=apply_url,

@@ -10,8 +10,9 @@ from fastapi.routing import APIRouter
 
 from app.deps import CurrentUser, DbSession
 from app.hiring.service import vacancy_by_id, visible_application
-from app.models import Candidate, Locale, User
+from app.models import Candidate, Locale, Stage, User
 from app.profiles.schema import InterviewStage
+from app.scorecards.service import is_assigned
 from app.sheets.service import library_sheet, sheet_document, vacancy_sheet
 from app.web.pages import render
 from app.web.pdf import sheet_pdf
@@ -61,6 +62,7 @@ def profile_sheet(
         user=user,
         profile_id=profile_id,
         application=None,
+        can_score=False,
         pdf_url=f"{pdf_url.path}?{pdf_url.query}",
         **context,
     )
@@ -103,6 +105,8 @@ def _vacancy_context(
             candidate = db.get(Candidate, application.candidate_id).full_name
     return {
         "application": application,
+        "can_score": application is not None
+        and is_assigned(db, application=application, user=user, stage=Stage(stage.value)),
         **vacancy_sheet(db, vacancy=vacancy, stage=stage, candidate=candidate),
     }
 

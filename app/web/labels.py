@@ -102,6 +102,13 @@ ROLE_LABELS = {
     "interviewer": N_("interviewer"),
 }
 
+TEMPLATE_LABELS = {
+    "posting.html": N_("Job posting: web page (HTML)"),
+    "posting.md": N_("Job posting: Markdown"),
+    "posting.txt": N_("Job posting: plain text for job boards"),
+    "sheet.html": N_("Interview sheet: print and PDF"),
+}
+
 
 def all_labels() -> dict[str, dict[str, str]]:
     """Every label table, for templates: {{ _(stage_labels[application.stage.value]) }}."""
@@ -124,4 +131,5 @@ def all_labels() -> dict[str, dict[str, str]]:
         "trait_labels": TRAIT_LABELS,
         "posting_state_labels": POSTING_STATE_LABELS,
         "role_labels": ROLE_LABELS,
+        "template_labels": TEMPLATE_LABELS,
     }
