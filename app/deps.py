@@ -3,10 +3,13 @@
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from app.accounts.service import user_for_session
@@ -92,6 +95,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 
 
 def api_caller(
+    request: Request,
     db: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiCaller:
@@ -105,9 +109,25 @@ def api_caller(
         raise NotAuthenticated("the API key is unknown or revoked: ask an admin for a new one")
     if api_key.expires_at is not None and api_key.expires_at <= now:
         raise NotAuthenticated("the API key has expired: ask an admin for a new one")
+    if api_key.last_used_at is None or api_key.last_used_at < now - LAST_USED_PRECISION:
+        if request.method in READ_METHODS:
+            # The request's session only reads; a short write of its own (no lock held here).
+            _mark_used(request.app.state.engine, api_key.id, now)
+        else:
+            api_key.last_used_at = now
+            db.add(api_key)
     organisation = db.get(Organisation, api_key.organisation_id)
     assert organisation is not None  # the foreign key guarantees it
     return ApiCaller(api_key=api_key, organisation=organisation)
+
+
+# Last-used times are kept to the minute: writing one on every request would make reads write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def _mark_used(engine: Engine, api_key_id: uuid.UUID, when: datetime) -> None:
+    with write_session(engine) as session:
+        session.execute(sa_update(ApiKey).where(ApiKey.id == api_key_id).values(last_used_at=when))
 
 
 CurrentApiCaller = Annotated[ApiCaller, Depends(api_caller)]

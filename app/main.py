@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import PROJECT_ROOT
 from app.accounts.views import router as accounts_pages
 from app.api import problems
+from app.api.idempotency import IdempotencyMiddleware
+from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
 from app.dashboard.views import router as dashboard_pages
 from app.db import create_db_engine
@@ -61,6 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.library_problems = [str(library_problem) for library_problem in library.problems]
     logging.getLogger("smm_hire").setLevel(settings.log_level.upper())
 
+    # Middleware added later wraps what came before: a request meets the CSRF cookie (below),
+    # then the API limits, then the Idempotency-Key check.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(
+        ApiLimitsMiddleware,
+        per_minute=settings.api_rate_limit_per_minute,
+        max_body_bytes=settings.api_max_body_bytes,
+    )
+
     @app.middleware("http")
     async def ensure_csrf_cookie(request: Request, call_next):  # noqa: ANN001, ANN202
         # Every browser gets a CSRF secret before it sees its first form.
@@ -70,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sets_csrf = any(
             value.startswith(f"{CSRF_COOKIE}=") for value in response.headers.getlist("set-cookie")
         )
-        if cookie is None and not sets_csrf:
+        is_api = request.url.path.startswith(f"{API_V1_PREFIX}/")
+        if cookie is None and not sets_csrf and not is_api:
             set_cookie(response, settings, CSRF_COOKIE, request.state.csrf_cookie)
         return response
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     public_base_url: str = ""
     session_days: int = Field(default=14, ge=1)
+    # Requests an API key may make a minute (per process), and the largest request body.
+    api_rate_limit_per_minute: int = Field(default=600, ge=1)
+    api_max_body_bytes: int = Field(default=1_048_576, ge=1024)
     # The built-in rubric library (rubrics/*.yaml and rubrics/profiles/*.yaml).
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
     # Tests set this to False to keep the server from checking migrations at start-up.

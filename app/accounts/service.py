@@ -26,6 +26,8 @@ API_KEY_SCOPES = (
     "users:read",
     "profiles:read",
     "profiles:write",
+    "vacancies:read",
+    "vacancies:write",
     "candidates:read",
     "candidates:write",
     "scorecards:read",

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.accounts.api import router as accounts_router
+from app.hiring.api import router as hiring_router
 from app.postings.api import router as postings_router
 from app.rubrics.api import router as rubrics_router
 from app.scorecards.api import router as scorecards_router
@@ -14,6 +15,7 @@ API_V1_PREFIX = "/api/v1"
 api_router = APIRouter(prefix=API_V1_PREFIX)
 api_router.include_router(accounts_router)
 api_router.include_router(rubrics_router)
+api_router.include_router(hiring_router)
 api_router.include_router(scorecards_router)
 api_router.include_router(postings_router)
 api_router.include_router(sheets_router)

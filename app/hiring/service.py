@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from app.errors import Conflict, InvalidInput, NotFound
@@ -12,6 +13,7 @@ from app.models import (
     Candidate,
     Decision,
     InterviewerAssignment,
+    Locale,
     RoleProfile,
     RoleProfileVersion,
     Stage,
@@ -19,9 +21,11 @@ from app.models import (
     User,
     UserRole,
     Vacancy,
+    VacancyStatus,
     utcnow,
 )
 from app.ownership import owned
+from app.rubrics.service import StoredProfile
 from app.scoring.service import recompute_screening_score
 
 # The stages after which the process has ended for the candidate.
@@ -55,6 +59,75 @@ def use_latest_profile_version(session: Session, *, vacancy: Vacancy) -> Vacancy
     session.add(vacancy)
     session.flush()
     return vacancy
+
+
+def open_vacancy(
+    session: Session,
+    *,
+    stored: StoredProfile,
+    organisation_id: uuid.UUID,
+    title: str,
+    owner: User | None,
+    locale: Locale = Locale.RU,
+    status: VacancyStatus = VacancyStatus.OPEN,
+) -> Vacancy:
+    """Returns a new vacancy with the profile's latest version, which it keeps."""
+    vacancy = Vacancy(
+        organisation_id=organisation_id,
+        role_profile_id=stored.row.id,
+        role_profile_version_id=stored.version.id,
+        title=title.strip() or stored.document.title.ru,
+        locale=locale,
+        status=status,
+        owner_user_id=owner.id if owner else None,
+    )
+    _stamp_status(vacancy)
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+def update_vacancy(
+    session: Session, *, vacancy: Vacancy, title: str | None, status: VacancyStatus | None
+) -> Vacancy:
+    if title is not None:
+        vacancy.title = title
+    if status is not None and status != vacancy.status:
+        vacancy.status = status
+        _stamp_status(vacancy)
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+def _stamp_status(vacancy: Vacancy) -> None:
+    # When the vacancy first opened, and when it closed (cleared if it opens again).
+    if vacancy.status == VacancyStatus.OPEN:
+        vacancy.opened_at = vacancy.opened_at or utcnow()
+    vacancy.closed_at = utcnow() if vacancy.status == VacancyStatus.CLOSED else None
+
+
+def ensure_external_id_free(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    external_id: str | None,
+    candidate_id: uuid.UUID | None = None,
+) -> None:
+    """Raises Conflict when another candidate of the organisation has this ATS id."""
+    if not external_id:
+        return
+    other = session.exec(
+        select(Candidate.id).where(
+            Candidate.organisation_id == organisation_id,
+            Candidate.external_id == external_id,
+            Candidate.id != candidate_id if candidate_id else sa.true(),
+        )
+    ).first()
+    if other is not None:
+        raise Conflict(
+            f"candidate {other} has the external_id {external_id!r} already", field="external_id"
+        )
 
 
 def create_candidate(

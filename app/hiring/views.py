@@ -30,7 +30,6 @@ from app.models import (
     UserRole,
     Vacancy,
     VacancyStatus,
-    utcnow,
 )
 from app.postings.service import postings_of_vacancy
 from app.rubrics import service as library
@@ -130,17 +129,9 @@ def create_vacancy(
             status_code=400,
             error=N_("Choose the role profile the vacancy is for."),
         )
-    vacancy = Vacancy(
-        organisation_id=user.organisation_id,
-        role_profile_id=stored.row.id,
-        role_profile_version_id=stored.version.id,
-        title=title.strip() or stored.document.title.ru,
-        status=VacancyStatus.OPEN,
-        owner_user_id=user.id,
-        opened_at=utcnow(),
+    vacancy = service.open_vacancy(
+        db, stored=stored, organisation_id=user.organisation_id, title=title, owner=user
     )
-    db.add(vacancy)
-    db.flush()
     _record(db, user, "vacancy.created", "vacancy", vacancy.id)
     return _to(request, "vacancy", vacancy_id=vacancy.id)
 

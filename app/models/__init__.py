@@ -1,5 +1,6 @@
 """All table models, imported here so SQLModel.metadata (and Alembic) sees every table."""
 
+from app.models.api import IdempotencyRecord
 from app.models.assessment import (
     ApplicationScore,
     CriterionRating,
@@ -45,6 +46,7 @@ __all__ = [
     "ApiKey",
     "ApplicationScore",
     "DocumentTemplate",
+    "IdempotencyRecord",
     "Application",
     "AuditEvent",
     "Candidate",

@@ -68,7 +68,8 @@ def get_template(name: TemplateName, db: DbSession, caller: Reader) -> TemplateO
     return _out(name, store.override(db, organisation_id=caller.organisation.id, name=name))
 
 
-@router.post("/templates/{name}/preview", responses=ERRORS)
+# A POST that only reads: it renders, it stores nothing.
+@router.post("/templates/{name}/preview", responses=ERRORS, openapi_extra={"x-reads-only": True})
 def preview_template(
     name: TemplateName, body: PreviewIn, db: DbSession, caller: Reader
 ) -> PreviewOut:

@@ -1,0 +1,244 @@
+"""The API as an ATS uses it: vacancies, candidates and applications written and read back;
+lists paged by cursor so a poller sees every change once; Idempotency-Key retries; limits."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlmodel import Session, select
+
+from app.models import IdempotencyRecord, Organisation, RoleProfile
+from tests.api.conftest import candidates_named
+
+
+def all_pages(http: httpx.Client, path: str, headers: dict, **params) -> tuple[list[dict], str]:
+    items, cursor = [], None
+    while True:
+        page = http.get(
+            path, headers=headers, params={**params, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return items, cursor
+
+
+def test_an_ats_opens_a_vacancy_adds_a_candidate_and_applies_them(
+    http: httpx.Client, headers: dict, db: Session
+) -> None:
+    profile_id = db.exec(
+        select(RoleProfile.id).where(RoleProfile.key == "community_manager")
+    ).first()
+    db.rollback()
+
+    vacancy = http.post(
+        "/api/v1/vacancies",
+        headers=headers,
+        json={"role_profile_id": str(profile_id), "title": "Комьюнити-менеджер приюта"},
+    )
+    candidate = http.post(
+        "/api/v1/candidates",
+        headers=headers,
+        json={
+            "full_name": "Вера Кандидатова",
+            "email": "Vera@Example.org",
+            "external_id": "ats-17",
+            "profile": {"years_in_smm": 3, "platforms": ["vk", "telegram"]},
+        },
+    )
+    twin = http.post(
+        "/api/v1/candidates",
+        headers=headers,
+        json={"full_name": "Двойник", "external_id": "ats-17"},
+    )
+    application = http.post(
+        "/api/v1/applications",
+        headers=headers,
+        json={"vacancy_id": vacancy.json()["id"], "candidate_id": candidate.json()["id"]},
+    )
+    again = http.post(
+        "/api/v1/applications",
+        headers=headers,
+        json={"vacancy_id": vacancy.json()["id"], "candidate_id": candidate.json()["id"]},
+    )
+    closed = http.patch(
+        f"/api/v1/vacancies/{vacancy.json()['id']}", headers=headers, json={"status": "closed"}
+    )
+    by_ats_id = http.get("/api/v1/candidates", headers=headers, params={"external_id": "ats-17"})
+
+    assert vacancy.status_code == 201 and vacancy.json()["status"] == "open"
+    assert candidate.status_code == 201 and candidate.json()["email"] == "vera@example.org"
+    assert candidate.json()["profile"] == {"years_in_smm": 3.0, "platforms": ["vk", "telegram"]}
+    assert twin.status_code == 409 and twin.json()["errors"][0]["field"] == "external_id"
+    assert application.status_code == 201 and application.json()["stage"] == "applied"
+    assert again.status_code == 409
+    assert closed.json()["status"] == "closed" and closed.json()["closed_at"] is not None
+    assert [c["id"] for c in by_ats_id.json()["items"]] == [candidate.json()["id"]]
+
+
+def test_bodies_may_not_set_ids_owners_or_unknown_fields(
+    http: httpx.Client, headers: dict, db: Session, demo: Organisation
+) -> None:
+    answer = http.post(
+        "/api/v1/candidates",
+        headers=headers,
+        json={
+            "full_name": "Захватчик",
+            "id": "01a2168a-5080-7e89-8561-b2fecd2946d4",
+            "organisation_id": str(demo.id),
+            "created_by": "x",
+        },
+    )
+    wrong_type = http.post("/api/v1/candidates", headers=headers, json={"full_name": 5})
+    not_json = http.post(
+        "/api/v1/candidates",
+        headers={**headers, "content-type": "application/json"},
+        content=b"{full_name: ",
+    )
+
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.json()["errors"]} == {
+        "body.id",
+        "body.organisation_id",
+        "body.created_by",
+    }
+    assert (
+        wrong_type.status_code == 422
+        and wrong_type.json()["errors"][0]["field"] == "body.full_name"
+    )
+    assert (
+        not_json.status_code == 422
+        and not_json.headers["content-type"] == "application/problem+json"
+    )
+    assert candidates_named(db, "Захватчик") == 0
+
+
+def test_a_poller_sees_every_change_once_and_nothing_twice(
+    http: httpx.Client, headers: dict, db: Session
+) -> None:
+    before, _ = all_pages(http, "/api/v1/candidates", headers)
+    for number in range(7):
+        http.post("/api/v1/candidates", headers=headers, json={"full_name": f"Пачка {number}"})
+
+    first_sync, kept = all_pages(http, "/api/v1/candidates", headers, limit=3)
+    changed = first_sync[0]["id"]
+    http.patch(f"/api/v1/candidates/{changed}", headers=headers, json={"location": "Тула"})
+    new = http.post("/api/v1/candidates", headers=headers, json={"full_name": "Новенькая"}).json()
+    later, _ = all_pages(http, "/api/v1/candidates", headers, limit=3, cursor=kept)
+    since = all_pages(
+        http,
+        "/api/v1/candidates",
+        headers,
+        updated_since=(datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+    )[0]
+
+    ids = [item["id"] for item in first_sync]
+    assert len(ids) == len(set(ids)) == len(before) + 7
+    assert [item["id"] for item in later] == [changed, new["id"]]
+    assert later[0]["location"] == "Тула"
+    assert len(since) == len(before) + 8
+
+
+def test_a_cursor_works_only_for_its_own_list_and_filters(
+    http: httpx.Client, headers: dict
+) -> None:
+    page = http.get("/api/v1/vacancies", headers=headers, params={"limit": 1}).json()
+
+    other_list = http.get(
+        "/api/v1/candidates", headers=headers, params={"cursor": page["next_cursor"]}
+    )
+    other_filter = http.get(
+        "/api/v1/vacancies",
+        headers=headers,
+        params={"cursor": page["next_cursor"], "status": "closed"},
+    )
+    garbage = http.get("/api/v1/vacancies", headers=headers, params={"cursor": "not-a-cursor"})
+    too_big = http.get("/api/v1/vacancies", headers=headers, params={"limit": 1000})
+    naive = http.get(
+        "/api/v1/vacancies", headers=headers, params={"updated_since": "2026-01-01T00:00:00"}
+    )
+
+    for answer in (other_list, other_filter, garbage):
+        assert answer.status_code == 422
+        assert answer.json()["errors"][0]["field"] == "query.cursor"
+    assert too_big.status_code == 422 and too_big.json()["errors"][0]["field"] == "query.limit"
+    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "query.updated_since"
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_response(
+    http: httpx.Client, headers: dict, db: Session
+) -> None:
+    keyed = {**headers, "Idempotency-Key": "import-42"}
+    body = {"full_name": "Повторная", "email": "p@example.org"}
+
+    first = http.post("/api/v1/candidates", headers=keyed, json=body)
+    retry = http.post("/api/v1/candidates", headers=keyed, json=body)
+    different = http.post("/api/v1/candidates", headers=keyed, json={"full_name": "Другая"})
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json() and retry.headers["idempotent-replayed"] == "true"
+    assert different.status_code == 422
+    assert different.json()["type"] == "urn:smm-hire:problem:idempotency-key-reused"
+    assert candidates_named(db, "Повторная") == 1 and candidates_named(db, "Другая") == 0
+
+
+def test_the_same_key_while_the_first_request_runs_is_409(
+    http: httpx.Client, headers: dict, db: Session
+) -> None:
+    keyed = {**headers, "Idempotency-Key": "busy"}
+    body = {"full_name": "Одновременная"}
+    answers: list[httpx.Response] = []
+    start = threading.Barrier(6)
+
+    def send() -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+            start.wait()
+            answers.append(client.post("/api/v1/candidates", headers=keyed, json=body))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(answer.status_code for answer in answers)
+    created = {answer.json()["id"] for answer in answers if answer.status_code == 201}
+    assert set(statuses) <= {201, 409} and 201 in statuses
+    assert len(created) == 1  # replays carry the first response; nothing ran twice
+    assert all(
+        answer.json()["type"] == "urn:smm-hire:problem:idempotency-key-in-use"
+        for answer in answers
+        if answer.status_code == 409
+    )
+    assert candidates_named(db, "Одновременная") == 1
+
+
+def test_a_key_still_marked_running_answers_409_until_it_goes_stale(
+    http: httpx.Client, headers: dict, db: Session, demo: Organisation
+) -> None:
+    http.post(
+        "/api/v1/candidates",
+        headers={**headers, "Idempotency-Key": "k1"},
+        json={"full_name": "Первая"},
+    )
+    db.rollback()
+    record = db.exec(select(IdempotencyRecord)).one()
+    record.response_status = None  # as if the first request were still running
+    db.add(record)
+    db.commit()
+    running = http.post(
+        "/api/v1/candidates",
+        headers={**headers, "Idempotency-Key": "k1"},
+        json={"full_name": "Первая"},
+    )
+    record.started_at = datetime.now(UTC) - timedelta(minutes=10)  # its process died
+    db.add(record)
+    db.commit()
+    taken_over = http.post(
+        "/api/v1/candidates",
+        headers={**headers, "Idempotency-Key": "k1"},
+        json={"full_name": "Первая"},
+    )
+
+    assert running.status_code == 409
+    assert taken_over.status_code == 201
