@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import PROJECT_ROOT
+from app.accounts.keys import router as api_key_pages
 from app.accounts.views import router as accounts_pages
 from app.api import problems
 from app.api.idempotency import IdempotencyMiddleware
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
     app.include_router(health_router)
     app.include_router(accounts_pages)
+    app.include_router(api_key_pages)
     app.include_router(dashboard_pages)
     app.include_router(rubric_pages)
     app.include_router(sheet_pages)

@@ -210,6 +210,25 @@ def create_api_key(
     return api_key, secret
 
 
+def api_keys_of(session: Session, *, organisation_id: uuid.UUID) -> list[ApiKey]:
+    """Returns the organisation's API keys, newest first (revoked ones too, for the record)."""
+    return list(
+        session.exec(
+            select(ApiKey)
+            .where(ApiKey.organisation_id == organisation_id)
+            .order_by(ApiKey.created_at.desc())
+        )
+    )
+
+
+def revoke_api_key(session: Session, *, api_key: ApiKey) -> ApiKey:
+    """Stops the key working at once; it stays listed as revoked."""
+    api_key.revoked_at = api_key.revoked_at or utcnow()
+    session.add(api_key)
+    session.flush()
+    return api_key
+
+
 def users_of(
     session: Session, *, organisation_id: uuid.UUID, role: UserRole | None = None, limit: int = 100
 ) -> list[User]:
