@@ -33,6 +33,7 @@ from app.scoring.service import score_applications
 from app.settings import Settings
 from app.sheets.service import sheet_document, vacancy_sheet
 from app.web.pdf import sheet_pdf
+from app.webhooks.service import Worker, deliver_due
 
 
 def fail(message: str) -> None:
@@ -387,3 +388,26 @@ def rubrics_check(paths: tuple[Path, ...]) -> None:
         f"ok: {len(library.rubrics)} rubric(s), {criteria} criteria, "
         f"{len(library.profiles)} profile(s)"
     )
+
+
+@main.command("webhooks")
+@click.option("--once", is_flag=True, help="One pass over what is due, then exit.")
+@friendly_errors
+def webhooks_command(once: bool) -> None:
+    """Deliver webhooks (the server does this itself unless SMM_HIRE_WEBHOOKS_WORKER=false)."""
+    settings = Settings()
+    engine = connected_engine(settings)
+    problem = migrations.schema_state(engine).problem()
+    if problem:
+        raise ConfigError(problem)
+    if once:
+        click.echo(f"attempted {deliver_due(engine, settings):,} deliveries")
+        return
+    worker = Worker(engine, settings)
+    click.echo("delivering webhooks; Ctrl+C stops")
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(timeout=1)
+    except KeyboardInterrupt:
+        worker.stop()

@@ -2,6 +2,8 @@
 
 import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,8 +34,18 @@ from app.settings import Settings
 from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
+from app.webhooks.service import Worker
 
 logger = logging.getLogger("smm_hire")
+
+
+@asynccontextmanager
+async def _webhook_worker(app: FastAPI) -> AsyncIterator[None]:
+    """Delivers webhooks from a thread of the server while it runs."""
+    worker = Worker(app.state.engine, app.state.settings)
+    worker.start()
+    yield
+    worker.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_V1_PREFIX}/openapi.json",
         docs_url=f"{API_V1_PREFIX}/docs",
         redoc_url=None,
+        lifespan=_webhook_worker if settings.webhooks_worker else None,
     )
     app.state.settings = settings
     app.state.engine = engine

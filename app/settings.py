@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     # Requests an API key may make a minute (per process), and the largest request body.
     api_rate_limit_per_minute: int = Field(default=600, ge=1)
     api_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Webhooks go to public https addresses only. Development and tests may allow http and
+    # addresses inside the network (never in production: that opens the network to SSRF).
+    webhooks_allow_http: bool = False
+    webhooks_allow_internal: bool = False
+    # Deliver webhooks from a thread of the server process (off: run `smm-hire webhooks`).
+    webhooks_worker: bool = True
     # The built-in rubric library (rubrics/*.yaml and rubrics/profiles/*.yaml).
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
     # Tests set this to False to keep the server from checking migrations at start-up.

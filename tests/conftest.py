@@ -138,6 +138,8 @@ def settings(engine: sa.Engine, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=engine.url.render_as_string(hide_password=False),
         secret_key=TEST_SECRET_KEY,
+        # Tests deliver webhooks themselves (deliver_due), when they choose.
+        webhooks_worker=False,
     )
 
 

@@ -35,6 +35,7 @@ API_KEY_SCOPES = (
     "postings:read",
     "postings:write",
     "reports:read",
+    "webhooks:read",
     "webhooks:write",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -9,6 +9,7 @@ from app.rubrics.api import router as rubrics_router
 from app.scorecards.api import router as scorecards_router
 from app.sheets.api import router as sheets_router
 from app.templating.api import router as templates_router
+from app.webhooks.api import router as webhooks_router
 
 API_V1_PREFIX = "/api/v1"
 
@@ -20,3 +21,4 @@ api_router.include_router(scorecards_router)
 api_router.include_router(postings_router)
 api_router.include_router(sheets_router)
 api_router.include_router(templates_router)
+api_router.include_router(webhooks_router)

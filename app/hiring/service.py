@@ -27,6 +27,7 @@ from app.models import (
 from app.ownership import owned
 from app.rubrics.service import StoredProfile
 from app.scoring.service import recompute_screening_score
+from app.webhooks.service import emit
 
 # The stages after which the process has ended for the candidate.
 FINAL_STAGES = {Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN}
@@ -136,6 +137,12 @@ def create_candidate(
     candidate = Candidate(organisation_id=organisation_id, full_name=full_name, **fields)
     session.add(candidate)
     session.flush()
+    emit(
+        session,
+        organisation_id=organisation_id,
+        event_type="candidate.created",
+        data={"candidate_id": candidate.id, "source": candidate.source},
+    )
     return candidate
 
 
@@ -248,6 +255,20 @@ def record_decision(
         application.stage = to_stage
         application.stage_changed_at = utcnow()
         session.add(application)
+        emit(
+            session,
+            organisation_id=application.organisation_id,
+            event_type="application.stage_changed",
+            data={
+                "application_id": application.id,
+                "vacancy_id": application.vacancy_id,
+                "candidate_id": application.candidate_id,
+                "from_stage": record.from_stage.value,
+                "to_stage": to_stage.value,
+                "decision": decision.value,
+                "decided_by_user_id": decided_by.id,
+            },
+        )
     session.flush()
     return record
 

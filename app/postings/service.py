@@ -34,6 +34,7 @@ from app.postings.generator import (
 )
 from app.scoring.service import profile_context
 from app.templating.store import template_for
+from app.webhooks.service import emit
 
 APPLICATIONS_PER_ADDRESS_PER_HOUR = 5
 CONSENT_TEXT = {
@@ -198,6 +199,17 @@ def publish(session: Session, *, posting: JobPosting) -> JobPosting:
     posting.published_at = posting.published_at or utcnow()
     session.add(posting)
     session.flush()
+    emit(
+        session,
+        organisation_id=posting.organisation_id,
+        event_type="posting.published",
+        data={
+            "posting_id": posting.id,
+            "vacancy_id": posting.vacancy_id,
+            "version": posting.published_version,
+            "locale": posting.locale.value,
+        },
+    )
     return posting
 
 

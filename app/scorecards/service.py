@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.ownership import owned
 from app.scoring.service import pack_ratings, profile_context, recompute_panel_score
+from app.webhooks.service import emit
 
 # Who sees every scorecard of an application, whether or not they rated it themselves.
 SEES_ALL = {UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER}
@@ -198,6 +199,18 @@ def submit(session: Session, *, scorecard: Scorecard, user: User) -> Scorecard:
     scorecard.status = ScorecardStatus.SUBMITTED
     scorecard.submitted_at = utcnow()
     _snapshot(session, scorecard, user, reason="submitted")
+    emit(
+        session,
+        organisation_id=scorecard.organisation_id,
+        event_type="scorecard.submitted",
+        data={
+            "scorecard_id": scorecard.id,
+            "application_id": scorecard.application_id,
+            "stage": scorecard.stage.value,
+            "interviewer_user_id": scorecard.interviewer_user_id,
+            "recommendation": scorecard.recommendation.value if scorecard.recommendation else None,
+        },
+    )
     recompute_panel_score(session, session.get(Application, scorecard.application_id))
     return scorecard
 

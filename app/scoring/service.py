@@ -45,6 +45,7 @@ from app.scoring.engine import (
     scoring_model,
 )
 from app.scoring.screening import ScreeningData, score_screening
+from app.webhooks.service import emit
 
 # Evidence sources as bytes in packed ratings; 0 means "not assessed".
 EVIDENCE_CODES = {kind: code for code, kind in enumerate(EvidenceKind, start=1)}
@@ -271,7 +272,21 @@ def recompute_panel_score(session: Session, application: Application) -> Applica
     computation as rescoring the whole vacancy, for one application)."""
     vacancy = session.get(Vacancy, application.vacancy_id)
     score_applications(session, vacancy, application_ids=[application.id])
-    return _stored(session, application, ScoreKind.PANEL)
+    stored = _stored(session, application, ScoreKind.PANEL)
+    emit(
+        session,
+        organisation_id=application.organisation_id,
+        event_type="score.updated",
+        data={
+            "application_id": application.id,
+            "kind": stored.kind.value,
+            "total": stored.total,
+            "coverage": stored.coverage,
+            "provisional": stored.provisional,
+            "outcome": stored.outcome,
+        },
+    )
+    return stored
 
 
 def recompute_screening_score(session: Session, application: Application) -> ApplicationScore:
