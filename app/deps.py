@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.accounts.service import user_for_session
 from app.db import read_session, write_session
-from app.errors import Forbidden, InvalidInput, NotAuthenticated
+from app.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from app.models import ApiKey, Organisation, User, UserRole, utcnow
 from app.security import sha256_hex
 from app.settings import Settings
@@ -154,7 +154,8 @@ def on_behalf_of(
         query = query.where(User.email == header.strip().lower())
     user = db.exec(query).first()
     if user is None or not user.is_active:
-        raise InvalidInput(
+        # Like an id in a path: no such user here (404), whatever the header's shape.
+        raise NotFound(
             f"On-Behalf-Of names no active user of your organisation: {header!r}",
             field="header.on-behalf-of",
         )

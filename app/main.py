@@ -14,6 +14,7 @@ from app import PROJECT_ROOT
 from app.accounts.keys import router as api_key_pages
 from app.accounts.views import router as accounts_pages
 from app.api import problems
+from app.api.contract import with_common_problems
 from app.api.idempotency import IdempotencyMiddleware
 from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_webhook_worker if settings.webhooks_worker else None,
     )
     app.state.settings = settings
+    app.openapi = lambda: with_common_problems(app)  # type: ignore[method-assign]
     app.state.engine = engine
     app.state.secret_key = settings.resolved_secret_key
     app.state.library_problems = [str(library_problem) for library_problem in library.problems]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator
 from sqlmodel import Session, and_, or_
 
 from app.errors import InvalidInput
@@ -30,8 +30,17 @@ Cursor = Annotated[
     str | None,
     Query(max_length=500, description="`next_cursor` of the previous page of the same list."),
 ]
+
+
+def _iso_8601(value: object) -> object:
+    # Pydantic would read a bare number as Unix time; the API promises ISO 8601 only.
+    if isinstance(value, str | int | float) and str(value).replace(".", "", 1).isdigit():
+        raise ValueError("give the time as ISO 8601 with a time zone, e.g. 2026-11-26T10:00:00Z")
+    return value
+
+
 UpdatedSince = Annotated[
-    AwareDatetime | None,
+    Annotated[AwareDatetime, BeforeValidator(_iso_8601)] | None,
     Query(description="Only rows changed at or after this time (ISO 8601 with a time zone)."),
 ]
 

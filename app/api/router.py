@@ -1,8 +1,9 @@
 """The REST API under /api/v1: every domain's API router, mounted in one place."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.accounts.api import router as accounts_router
+from app.api.contract import reject_nul_characters, reject_unknown_query_parameters
 from app.hiring.api import router as hiring_router
 from app.postings.api import router as postings_router
 from app.rubrics.api import router as rubrics_router
@@ -13,7 +14,10 @@ from app.webhooks.api import router as webhooks_router
 
 API_V1_PREFIX = "/api/v1"
 
-api_router = APIRouter(prefix=API_V1_PREFIX)
+api_router = APIRouter(
+    prefix=API_V1_PREFIX,
+    dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
+)
 api_router.include_router(accounts_router)
 api_router.include_router(rubrics_router)
 api_router.include_router(hiring_router)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.api.contract import RequestBody
 from app.models import Locale, Stage, VacancyStatus
 from app.scoring.screening import ScreeningData
 
@@ -20,18 +21,14 @@ Email = Annotated[
 ]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class VacancyIn(Strict):
+class VacancyIn(RequestBody):
     role_profile_id: uuid.UUID = Field(description="The role profile; its latest version is kept.")
     title: Name = Field(examples=["SMM-менеджер в приют «Лапы»"])
     locale: Locale = Locale.RU
     status: VacancyStatus = VacancyStatus.OPEN
 
 
-class VacancyPatch(Strict):
+class VacancyPatch(RequestBody):
     title: Name | None = None
     status: VacancyStatus | None = None
 
@@ -55,7 +52,7 @@ class CandidateProfile(ScreeningData):
     model_config = ConfigDict(extra="forbid")
 
 
-class CandidateIn(Strict):
+class CandidateIn(RequestBody):
     full_name: Name = Field(examples=["Вера Кандидатова"])
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
@@ -72,7 +69,7 @@ class CandidateIn(Strict):
     consent_given_at: datetime | None = None
 
 
-class CandidatePatch(Strict):
+class CandidatePatch(RequestBody):
     full_name: Name | None = None
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
@@ -97,7 +94,7 @@ class CandidateOut(BaseModel):
     updated_at: datetime
 
 
-class ApplicationIn(Strict):
+class ApplicationIn(RequestBody):
     vacancy_id: uuid.UUID
     candidate_id: uuid.UUID
 
@@ -112,7 +109,7 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
 
 
-class AssignmentIn(Strict):
+class AssignmentIn(RequestBody):
     user_id: uuid.UUID = Field(description="An interviewer of your organisation.")
     stage: Stage
 

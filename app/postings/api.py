@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app import audit
+from app.api.contract import RequestBody
 from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, SettingsDep, require_scope
 from app.hiring.service import vacancy_by_id
@@ -28,7 +29,7 @@ MEDIA = {
 }
 
 
-class PostingRequest(BaseModel):
+class PostingRequest(RequestBody):
     locale: Locale = Locale.RU
     tone: Literal["formal", "friendly"] = "friendly"
 

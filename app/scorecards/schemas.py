@@ -6,10 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.api.contract import RequestBody
 from app.models import Decision, EvidenceSource, Recommendation, ScorecardStatus, Stage
 
 
-class RatingIn(BaseModel):
+class RatingIn(RequestBody):
     criterion_id: str
     rating: int | None = Field(description="A level of the criterion's scale; null: not assessed.")
     evidence: str = Field(
@@ -18,11 +19,11 @@ class RatingIn(BaseModel):
     evidence_source: EvidenceSource = EvidenceSource.INTERVIEW
 
 
-class ScorecardStart(BaseModel):
+class ScorecardStart(RequestBody):
     stage: Stage
 
 
-class ScorecardPatch(BaseModel):
+class ScorecardPatch(RequestBody):
     """Any part of a draft; autosave sends what changed."""
 
     ratings: list[RatingIn] = []
@@ -30,7 +31,7 @@ class ScorecardPatch(BaseModel):
     summary: str | None = Field(default=None, max_length=20_000)
 
 
-class ScorecardCorrection(BaseModel):
+class ScorecardCorrection(RequestBody):
     ratings: list[RatingIn] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=2_000)
 
@@ -96,7 +97,7 @@ class ApplicationScores(BaseModel):
     screening: ScoreOut | None
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestBody):
     decision: Decision
     to_stage: Stage
     reason: str = Field(min_length=1, max_length=5_000)

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app import audit
+from app.api.contract import RequestBody
 from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, require_scope
 from app.models import DocumentTemplate, Locale
@@ -30,9 +31,7 @@ class TemplateOut(BaseModel):
     updated_at: datetime | None
 
 
-class TemplateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TemplateIn(RequestBody):
     source: str = Field(max_length=MAX_SOURCE_CHARS, examples=["<h1>{{ posting.title }}</h1>"])
 
 

@@ -18,7 +18,7 @@ BUILTIN = {
     "posting.txt": "postings/posting.txt",
     "sheet.html": "sheets/interview.html",
 }
-MAX_SOURCE_CHARS = 100_000
+MAX_SOURCE_CHARS = 50_000
 
 
 def _environment(*, autoescape: bool) -> SandboxedEnvironment:

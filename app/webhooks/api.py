@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from app import audit
+from app.api.contract import RequestBody
 from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, SettingsDep, require_scope
 from app.errors import NotFound
@@ -21,22 +22,32 @@ Reader = Annotated[ApiCaller, require_scope("webhooks:read")]
 Writer = Annotated[ApiCaller, require_scope("webhooks:write")]
 ERRORS = {status: PROBLEM_RESPONSES[status] for status in (401, 403, 404, 422)}
 WRITE_ERRORS = {**ERRORS, 409: PROBLEM_RESPONSES[409]}
-Url = Annotated[str, Field(max_length=2000, examples=["https://ats.example.com/hooks/smm-hire"])]
+Url = Annotated[
+    str,
+    Field(
+        max_length=2000,
+        # A host name (punycode for other alphabets), an optional port, a path without spaces
+        # or control characters; written for every regex dialect alike (no \s).
+        pattern=r"^https?://[A-Za-z0-9.-]+"
+        r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?"
+        r"(/[^ \x00-\x1f\x7f-\x9f]*)?$",
+        examples=["https://ats.example.com/hooks/smm-hire"],
+    ),
+]
+Events = Annotated[
+    list[service.EventName], Field(min_length=1, max_length=10, examples=[["candidate.created"]])
+]
 
 
-class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubscriptionIn(RequestBody):
     url: Url
-    events: list[str] = Field(min_length=1, max_length=10, examples=[["candidate.created"]])
+    events: Events
     description: str = Field(default="", max_length=500)
 
 
-class SubscriptionPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubscriptionPatch(RequestBody):
     url: Url | None = None
-    events: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    events: Events | None = None
     description: str | None = Field(default=None, max_length=500)
     active: bool | None = Field(default=None, description="true enables a disabled one again")
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 import httpx
 import sqlalchemy as sa
@@ -23,13 +23,14 @@ from app.webhooks import signing
 from app.webhooks.targets import UnsafeTarget, check_url
 
 logger = logging.getLogger("smm_hire")
-EVENTS = (
+EventName = Literal[
     "candidate.created",
     "application.stage_changed",
     "scorecard.submitted",
     "score.updated",
     "posting.published",
-)
+]
+EVENTS: tuple[str, ...] = get_args(EventName)
 # After the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h and 7 h, about 15 hours in all.
 RETRY_DELAYS = (
     timedelta(seconds=5),

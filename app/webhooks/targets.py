@@ -22,7 +22,11 @@ def _is_internal(address: str) -> bool:
 
 def check_url(url: str, *, allow_http: bool, allow_internal: bool) -> None:
     """Raises UnsafeTarget unless the URL may receive webhooks; resolves the host now."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UnsafeTarget("the webhook URL is not a valid URL", field="url") from None
     if parts.scheme not in (("https", "http") if allow_http else ("https",)):
         raise UnsafeTarget("a webhook URL must use https", field="url")
     if not parts.hostname:
@@ -32,7 +36,6 @@ def check_url(url: str, *, allow_http: bool, allow_internal: bool) -> None:
     if allow_internal:
         return
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port)}
     except (socket.gaierror, UnicodeError, ValueError):
         raise UnsafeTarget(f"the host {parts.hostname!r} does not resolve", field="url") from None

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts.service import API_KEY_SCOPES
+from app.hiring.service import create_candidate
 from app.models import (
     Application,
     Candidate,
@@ -19,8 +20,12 @@ from app.models import (
     Scorecard,
     User,
     Vacancy,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from app.rubrics.service import clone_rubric, visible_rubrics
+from app.settings import Settings
+from app.webhooks.service import subscribe
 from tests.factories import make_api_key, make_organisation
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -50,6 +55,8 @@ def objects_of(db: Session, organisation: Organisation) -> dict[str, str]:
         "posting_id": JobPosting,
         "profile_id": RoleProfile,
         "rubric_id": Rubric,
+        "subscription_id": WebhookSubscription,
+        "delivery_id": WebhookDelivery,
     }
     ids = {
         name: str(db.exec(select(model.id).where(model.organisation_id == owned)).first())
@@ -64,6 +71,16 @@ def owned_ids(db: Session, demo: Organisation) -> dict[str, str]:
     # The demo has no rubric of its own: it copies one, so rubric routes have an object too.
     builtin = visible_rubrics(db, organisation_id=demo.id)[-1]
     clone_rubric(db, organisation_id=demo.id, rubric_id=builtin.row.id)
+    # And a webhook subscription with one delivery in its log.
+    subscribe(
+        db,
+        organisation_id=demo.id,
+        url="https://ats.example.com/hook",
+        events=["candidate.created"],
+        description="",
+        settings=Settings(_env_file=None, webhooks_allow_internal=True),
+    )
+    create_candidate(db, organisation_id=demo.id, full_name="Для журнала")
     db.commit()
     return objects_of(db, demo)
 
