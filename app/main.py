@@ -23,6 +23,7 @@ from app.db import create_db_engine
 from app.deps import LoginRequired
 from app.errors import AppError, ConfigError
 from app.health import router as health_router
+from app.hiring import bulk
 from app.hiring.views import router as hiring_pages
 from app.migrations import schema_state
 from app.postings.views import router as posting_pages
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ApiLimitsMiddleware,
         per_minute=settings.api_rate_limit_per_minute,
         max_body_bytes=settings.api_max_body_bytes,
+        bulk_paths={f"{API_V1_PREFIX}/imports": bulk.MAX_BYTES},
     )
 
     @app.middleware("http")

@@ -185,3 +185,14 @@ def live_server(app: FastAPI) -> Iterator[str]:
 def http(live_server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server, follow_redirects=False, timeout=20) as http_client:
         yield http_client
+
+
+@pytest.fixture
+def cli_env(empty_database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of an smm-hire command run on an empty database of the backend."""
+    keep = {key: value for key, value in os.environ.items() if not key.startswith("SMM_HIRE_")}
+    return {
+        **keep,
+        "SMM_HIRE_DATA_DIR": str(tmp_path / "data"),
+        "SMM_HIRE_DATABASE_URL": empty_database_url,
+    }

@@ -36,16 +36,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         assert fragment in lines[0]
 
 
-@pytest.fixture
-def cli_env(empty_database_url: str, tmp_path: Path) -> dict[str, str]:
-    keep = {key: value for key, value in os.environ.items() if not key.startswith("SMM_HIRE_")}
-    return {
-        **keep,
-        "SMM_HIRE_DATA_DIR": str(tmp_path / "data"),
-        "SMM_HIRE_DATABASE_URL": empty_database_url,
-    }
-
-
 def count_users(database_url: str) -> int:
     engine = create_db_engine(database_url)
     try:

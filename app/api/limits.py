@@ -19,10 +19,14 @@ WINDOW_SECONDS = 60
 
 
 class ApiLimitsMiddleware:
-    def __init__(self, app: ASGIApp, *, per_minute: int, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, per_minute: int, max_body_bytes: int, bulk_paths: dict[str, int]
+    ) -> None:
         self.app = app
         self.per_minute = per_minute
         self.max_body_bytes = max_body_bytes
+        # Paths that take files (bulk imports), with their own larger limit.
+        self.bulk_paths = bulk_paths
         self._window = 0
         self._counts: dict[str, int] = {}
 
@@ -31,16 +35,17 @@ class ApiLimitsMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        limit = self.bulk_paths.get(scope["path"], self.max_body_bytes)
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            await self._refuse_size(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._refuse_size(scope, receive, send, limit)
             return
         if length is None and scope["method"] in ("POST", "PUT", "PATCH"):
             # No declared length (chunked): read the body here, up to the limit.
             try:
-                body = await read_body(receive, self.max_body_bytes)
+                body = await read_body(receive, limit)
             except BodyTooLarge:
-                await self._refuse_size(scope, receive, send)
+                await self._refuse_size(scope, receive, send, limit)
                 return
             except Disconnected:
                 return
@@ -83,12 +88,11 @@ class ApiLimitsMiddleware:
 
         await self.app(scope, receive, with_limit_headers)
 
-    async def _refuse_size(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse_size(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem_response(
             Request(scope),
             status=413,
             title="Request too large",
-            detail=f"the request body is larger than {self.max_body_bytes:,} bytes: send less "
-            "at a time",
+            detail=f"the request body is larger than {limit:,} bytes: send less at a time",
         )
         await response(scope, receive, send)

@@ -2,18 +2,24 @@
 cursor pagination and `updated_since` so an ATS can sync without missing or repeating rows.
 Moving an application is a person's decision: POST /applications/{id}/decisions."""
 
+import json
 import uuid
-from typing import Annotated
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from app import audit
 from app.api.pagination import DEFAULT_PAGE_SIZE, Cursor, Limit, Page, UpdatedSince, paginate
 from app.api.problems import PROBLEM_RESPONSES
-from app.deps import ApiCaller, DbSession, OnBehalfOf, require_scope
+from app.db import read_session
+from app.deps import ApiCaller, AuditedDbSession, DbSession, OnBehalfOf, require_scope
 from app.errors import NotFound
-from app.hiring import service
+from app.hiring import bulk, export, service
 from app.hiring.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -26,7 +32,18 @@ from app.hiring.schemas import (
     VacancyOut,
     VacancyPatch,
 )
-from app.models import Application, Candidate, Stage, User, Vacancy, VacancyStatus
+from app.models import (
+    Application,
+    Candidate,
+    ImportJob,
+    ImportStatus,
+    Locale,
+    Stage,
+    User,
+    Vacancy,
+    VacancyStatus,
+)
+from app.ownership import owned
 from app.rubrics.service import profile_by_id
 
 router = APIRouter()
@@ -336,3 +353,186 @@ def assign(
     )
     _record(db, caller, user, "application.assigned", "application", application.id)
     return AssignmentOut.model_validate(assignment, from_attributes=True)
+
+
+# --- bulk import -------------------------------------------------------------------------------
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="The CSV line (the header is line 1), or the JSON item from 1.")
+    field: str
+    detail: str
+
+
+class ImportReport(BaseModel):
+    rows: int
+    valid: bool
+    problems: list[ImportProblem]
+
+
+class ImportJobOut(BaseModel):
+    id: uuid.UUID
+    status: ImportStatus
+    vacancy_id: uuid.UUID | None
+    total: int
+    processed: int
+    batch_size: int
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "full_name,email,years_in_smm,platforms,external_id\n"
+                "Вера Кандидатова,vera@example.org,3,vk;telegram,ats-17\n",
+            },
+            "application/json": {
+                "schema": {"type": "array", "items": CandidateIn.model_json_schema()},
+                "example": [{"full_name": "Вера Кандидатова", "external_id": "ats-17"}],
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/imports",
+    tags=["candidates"],
+    responses={**WRITE_ERRORS, 202: {"model": ImportJobOut, "description": "The job started"}},
+    openapi_extra=IMPORT_BODY,
+)
+def import_candidates(
+    request: Request,
+    db: DbSession,
+    caller: CandidateWriter,
+    body: Annotated[bytes, Depends(raw_body)],
+    vacancy_id: uuid.UUID | None = None,
+    dry_run: bool = False,
+) -> Response:
+    """Imports up to 100,000 candidates from CSV (text/csv) or JSON (application/json), and
+    applies them to the vacancy when one is given. `dry_run=true` checks every row and reports
+    each bad one, saving nothing. Otherwise every row is checked first (422 with the same
+    report if any is bad), then a job applies them in batches of 1,000, each all or nothing:
+    follow it at the Location given (202)."""
+    organisation_id = caller.organisation.id
+    vacancy = (
+        service.vacancy_by_id(db, organisation_id=organisation_id, vacancy_id=vacancy_id)
+        if vacancy_id
+        else None
+    )
+    reading = bulk.read(body, request.headers.get("content-type", "text/csv"))
+    problems = reading.problems + bulk.taken_external_ids(
+        db, organisation_id=organisation_id, rows=reading.rows
+    )
+    if not reading.rows and not problems:
+        problems = [bulk.RowProblem(0, "file", "no candidates in the body")]
+    report = ImportReport(
+        rows=len(reading.rows) + len({p.row for p in problems if p.row}),
+        valid=not problems,
+        problems=[ImportProblem(**p.__dict__) for p in problems],
+    )
+    if dry_run:
+        return JSONResponse(report.model_dump(mode="json"))
+    if problems:
+        raise bulk.RowsInvalid(problems)
+    job = bulk.start(
+        db,
+        organisation_id=organisation_id,
+        vacancy=vacancy,
+        total=len(reading.rows),
+        api_key_id=caller.api_key.id,
+    )
+    # The job row must be committed before the worker thread reads it.
+    db.commit()
+    bulk.apply_in_background(request.app.state.engine, job.id, reading.rows)
+    location = request.url_for("import_job", job_id=job.id).path
+    return JSONResponse(
+        ImportJobOut.model_validate(job, from_attributes=True).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": location},
+    )
+
+
+@router.get("/imports/{job_id}", name="import_job", tags=["candidates"], responses=ERRORS)
+def import_job(job_id: uuid.UUID, db: DbSession, caller: CandidateReader) -> ImportJobOut:
+    """An import's progress: rows of the committed batches, and why it stopped if it failed."""
+    job = owned(db, ImportJob, job_id, organisation_id=caller.organisation.id, name="import")
+    return ImportJobOut.model_validate(job, from_attributes=True)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+ReportReader = Annotated[ApiCaller, require_scope("reports:read")]
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/export",
+    tags=["reports"],
+    response_class=Response,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "The applications, streamed",
+            "content": {"application/json": {}, "text/csv": {}},
+        },
+    },
+)
+def export_applications(
+    request: Request,
+    vacancy_id: uuid.UUID,
+    db: AuditedDbSession,
+    caller: ReportReader,
+    format: Literal["json", "csv"] = "json",
+    locale: Locale = Locale.RU,
+) -> Response:
+    """Every application of the vacancy with its candidate, stage, screening and panel scores
+    with their explanations (each criterion's rating, weight and points), and, in JSON, its
+    scorecards in the common ATS form."""
+    vacancy = service.vacancy_by_id(
+        db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id
+    )
+    engine = request.app.state.engine
+    audit.record(
+        db,
+        organisation_id=caller.organisation.id,
+        action="applications.exported",
+        object_type="vacancy",
+        object_id=vacancy.id,
+        actor_api_key_id=caller.api_key.id,
+        details={"format": format},
+    )
+
+    def records() -> Iterator[dict]:
+        # Streamed after the request's session has closed: the export reads in its own.
+        with read_session(engine) as session:
+            yield from export.applications(session, session.get(Vacancy, vacancy.id), locale.value)
+
+    if format == "csv":
+        body = export.as_csv(records())
+        media = "text/csv; charset=utf-8"
+    else:
+        body = _json_array(records())
+        media = "application/json"
+    return StreamingResponse(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="applications-{vacancy.id}.{format}"'
+        },
+    )
+
+
+def _json_array(records: Iterator[dict]) -> Iterator[str]:
+    yield "["
+    for number, record in enumerate(records):
+        yield ("," if number else "") + json.dumps(record, ensure_ascii=False)
+    yield "]"

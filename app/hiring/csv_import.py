@@ -85,13 +85,19 @@ def decode(data: bytes) -> tuple[str | None, str]:
     return text, "windows-1251"
 
 
-def read_candidates(data: bytes) -> CsvReading:
+def read_candidates(
+    data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> CsvReading:
     """Returns the rows of a candidates CSV with every problem found; saves nothing."""
     reading = CsvReading()
-    if len(data) > MAX_BYTES:
+    if len(data) > max_bytes:
         reading.file_error = Message(
-            N_("The file is %(size)s MB: upload at most 5 MB (%(rows)s rows) at a time."),
-            {"size": len(data) // 1024 // 1024, "rows": MAX_ROWS},
+            N_("The file is %(size)s MB: upload at most %(limit)s MB (%(rows)s rows) at a time."),
+            {
+                "size": len(data) // 1024 // 1024,
+                "limit": max_bytes // 1024 // 1024,
+                "rows": max_rows,
+            },
         )
         return reading
     text, reading.encoding = decode(data)
@@ -120,10 +126,10 @@ def read_candidates(data: bytes) -> CsvReading:
     body = [
         (number, row) for number, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)
     ]
-    if len(body) > MAX_ROWS:
+    if len(body) > max_rows:
         reading.file_error = Message(
             N_("The file has %(count)s rows: upload at most %(rows)s at a time (split it)."),
-            {"count": len(body), "rows": MAX_ROWS},
+            {"count": len(body), "rows": max_rows},
         )
         return reading
     if not body:

@@ -1,6 +1,6 @@
 """All table models, imported here so SQLModel.metadata (and Alembic) sees every table."""
 
-from app.models.api import IdempotencyRecord
+from app.models.api import IdempotencyRecord, ImportJob, ImportStatus
 from app.models.assessment import (
     ApplicationScore,
     CriterionRating,
@@ -47,6 +47,8 @@ __all__ = [
     "ApplicationScore",
     "DocumentTemplate",
     "IdempotencyRecord",
+    "ImportJob",
+    "ImportStatus",
     "Application",
     "AuditEvent",
     "Candidate",

@@ -1,12 +1,21 @@
-"""What the API remembers between requests: the first response to each Idempotency-Key."""
+"""What the API keeps between requests: the first response to each Idempotency-Key, and
+bulk import jobs."""
 
+import enum
 import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from app.models.base import IdModel, UTCDateTime, organisation_fk, utcnow
+from app.models.base import (
+    IdModel,
+    OrganisationOwned,
+    UTCDateTime,
+    enum_type,
+    organisation_fk,
+    utcnow,
+)
 
 
 class IdempotencyRecord(IdModel, table=True):
@@ -27,3 +36,30 @@ class IdempotencyRecord(IdModel, table=True):
     response_type: str = Field(default="", max_length=200)
     response_location: str = Field(default="", max_length=500)
     response_body: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # a batch failed: the batches before it stay, it and the rest do not
+
+
+class ImportJob(OrganisationOwned, table=True):
+    """A bulk import of candidates (and their applications to a vacancy), applied in batches
+    of which each is all or nothing; `processed` counts the rows of the committed batches."""
+
+    __tablename__ = "import_jobs"
+
+    vacancy_id: uuid.UUID | None = Field(
+        default=None, foreign_key="vacancies.id", ondelete="SET NULL", index=True
+    )
+    status: ImportStatus = Field(default=ImportStatus.QUEUED, sa_type=enum_type(ImportStatus))
+    total: int = 0
+    processed: int = 0
+    batch_size: int = 1000
+    error: str = Field(default="", sa_type=sa.Text)
+    created_by_api_key_id: uuid.UUID | None = Field(
+        default=None, foreign_key="api_keys.id", ondelete="SET NULL", index=True
+    )
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -25,6 +25,13 @@ from app.hiring.service import (
 )
 from app.models import Application, ApplicationScore, Scorecard, ScoreKind
 from app.scorecards import service
+from app.scorecards.ats_form import (
+    FROM_ATS,
+    AtsScorecard,
+    AtsScorecardIn,
+    changes_from_ats,
+    to_ats,
+)
 from app.scorecards.schemas import (
     AgreementOut,
     ApplicationScores,
@@ -213,6 +220,46 @@ def correct_scorecard(
     )
     _record(db, caller, user, "scorecard.corrected", scorecard)
     return _scorecard_out(db, scorecard)
+
+
+@router.get("/scorecards/{scorecard_id}/ats-form", tags=["scorecards"], responses=ERRORS)
+def get_ats_scorecard(scorecard: CallerScorecard, db: DbSession) -> AtsScorecard:
+    """The scorecard in the common ATS form: overall_recommendation (definitely_not, no, yes,
+    strong_yes, no_decision) and a rating with a note per criterion."""
+    return to_ats(db, scorecard)
+
+
+@router.post(
+    "/applications/{application_id}/scorecards/ats-form",
+    tags=["scorecards"],
+    status_code=201,
+    responses=WRITE_ERRORS,
+)
+def post_ats_scorecard(
+    application: CallerApplication,
+    form: AtsScorecardIn,
+    db: DbSession,
+    caller: ScorecardWriter,
+    user: ActingUser,
+) -> AtsScorecard:
+    """Records the On-Behalf-Of interviewer's scorecard sent in the common ATS form: starts
+    (or reuses) their draft for the stage, saves it and submits it unless submit is false."""
+    scorecard = service.start_scorecard(
+        db, application=application, interviewer=user, stage=form.stage
+    )
+    service.save_draft(
+        db,
+        scorecard=scorecard,
+        user=user,
+        changes=changes_from_ats(form),
+        recommendation=FROM_ATS[form.overall_recommendation],
+        summary=form.summary,
+    )
+    _record(db, caller, user, "scorecard.saved", scorecard)
+    if form.submit:
+        service.submit(db, scorecard=scorecard, user=user)
+        _record(db, caller, user, "scorecard.submitted", scorecard)
+    return to_ats(db, scorecard)
 
 
 @router.get("/applications/{application_id}/score", tags=["scores"], responses=ERRORS)

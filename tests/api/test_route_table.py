@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts.service import API_KEY_SCOPES
+from app.hiring import bulk
 from app.hiring.service import create_candidate
 from app.models import (
     Application,
     Candidate,
+    ImportJob,
     JobPosting,
     Organisation,
     RoleProfile,
@@ -57,6 +59,7 @@ def objects_of(db: Session, organisation: Organisation) -> dict[str, str]:
         "rubric_id": Rubric,
         "subscription_id": WebhookSubscription,
         "delivery_id": WebhookDelivery,
+        "job_id": ImportJob,
     }
     ids = {
         name: str(db.exec(select(model.id).where(model.organisation_id == owned)).first())
@@ -81,6 +84,7 @@ def owned_ids(db: Session, demo: Organisation) -> dict[str, str]:
         settings=Settings(_env_file=None, webhooks_allow_internal=True),
     )
     create_candidate(db, organisation_id=demo.id, full_name="Для журнала")
+    bulk.start(db, organisation_id=demo.id, vacancy=None, total=0, api_key_id=None)
     db.commit()
     return objects_of(db, demo)
 
