@@ -19,21 +19,22 @@ run: $(STAMP)  ## install, migrate, load the demo organisation, serve on http://
 	$(BIN)/smm-hire serve
 
 test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when no server runs)
-	$(BIN)/ruff check app alembic tests
+	$(BIN)/ruff check app alembic tests examples
 	$(BIN)/pytest
 
-bench: $(STAMP)  ## scoring engine and SQLite rescoring figures (about a minute; prints, asserts nothing)
+bench: $(STAMP)  ## scoring, pages, documents and API figures (a few minutes; prints, asserts nothing)
 	OMP_NUM_THREADS=1 $(BIN)/python -m tests.benchmarks.scoring
 	$(BIN)/python -m tests.benchmarks.pages
 	$(BIN)/python -m tests.benchmarks.documents
+	$(BIN)/python -m tests.benchmarks.api
 
 lint: $(STAMP)
-	$(BIN)/ruff check app alembic tests
-	$(BIN)/ruff format --check app alembic tests
+	$(BIN)/ruff check app alembic tests examples
+	$(BIN)/ruff format --check app alembic tests examples
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix app alembic tests
-	$(BIN)/ruff format app alembic tests
+	$(BIN)/ruff check --fix app alembic tests examples
+	$(BIN)/ruff format app alembic tests examples
 
 messages: $(STAMP)  ## extract new interface strings into app/locale/ru/LC_MESSAGES/messages.po
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o app/locale/messages.pot .

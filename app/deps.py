@@ -85,10 +85,12 @@ ProfileManager = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR)]
 
 @dataclass(frozen=True)
 class ApiCaller:
-    """Who is calling the API: an organisation's key with its scopes."""
+    """Who is calling the API: an organisation's key with its scopes, and the person it acts
+    for when the call names one in On-Behalf-Of."""
 
     api_key: ApiKey
     organisation: Organisation
+    on_behalf_of: User | None = None
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer smmh_...`")
@@ -98,6 +100,13 @@ def api_caller(
     request: Request,
     db: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    on_behalf_of: Annotated[
+        str | None,
+        Header(
+            alias="On-Behalf-Of",
+            description="The user of your organisation the call acts for: their id or e-mail.",
+        ),
+    ] = None,
 ) -> ApiCaller:
     if credentials is None:
         raise NotAuthenticated("send an API key as `Authorization: Bearer <key>`")
@@ -118,7 +127,8 @@ def api_caller(
             db.add(api_key)
     organisation = db.get(Organisation, api_key.organisation_id)
     assert organisation is not None  # the foreign key guarantees it
-    return ApiCaller(api_key=api_key, organisation=organisation)
+    user = _named_user(db, organisation, on_behalf_of) if on_behalf_of is not None else None
+    return ApiCaller(api_key=api_key, organisation=organisation, on_behalf_of=user)
 
 
 # Last-used times are kept to the minute: writing one on every request would make reads write.
@@ -133,21 +143,9 @@ def _mark_used(engine: Engine, api_key_id: uuid.UUID, when: datetime) -> None:
 CurrentApiCaller = Annotated[ApiCaller, Depends(api_caller)]
 
 
-def on_behalf_of(
-    db: DbSession,
-    caller: CurrentApiCaller,
-    header: Annotated[
-        str | None,
-        Header(
-            alias="On-Behalf-Of",
-            description="The user of your organisation the call acts for: their id or e-mail.",
-        ),
-    ] = None,
-) -> User | None:
-    """Returns the user named in the On-Behalf-Of header (None when there is none)."""
-    if header is None:
-        return None
-    query = select(User).where(User.organisation_id == caller.organisation.id)
+def _named_user(db: Session, organisation: Organisation, header: str) -> User:
+    """The user the On-Behalf-Of header names (their id or e-mail)."""
+    query = select(User).where(User.organisation_id == organisation.id)
     try:
         query = query.where(User.id == uuid.UUID(header))
     except ValueError:
@@ -160,6 +158,11 @@ def on_behalf_of(
             field="header.on-behalf-of",
         )
     return user
+
+
+def on_behalf_of(caller: CurrentApiCaller) -> User | None:
+    """Returns the user named in the On-Behalf-Of header (None when there is none)."""
+    return caller.on_behalf_of
 
 
 OnBehalfOf = Annotated[User | None, Depends(on_behalf_of)]

@@ -37,6 +37,7 @@ from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
 from app.webhooks.service import Worker
+from app.webhooks.views import router as webhook_pages
 
 logger = logging.getLogger("smm_hire")
 
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(scorecard_pages)
     app.include_router(posting_pages)
     app.include_router(template_pages)
+    app.include_router(webhook_pages)
     # Last: page routes share some endpoint names with API routes, and url_for() in the
     # templates must find the page.
     app.include_router(api_router)

@@ -56,22 +56,9 @@ WRITE_ERRORS = {**ERRORS, 409: PROBLEM_RESPONSES[409]}
 
 
 def _record(
-    db: DbSession,
-    caller: ApiCaller,
-    user: User | None,
-    action: str,
-    object_type: str,
-    object_id: uuid.UUID,
+    db: DbSession, caller: ApiCaller, action: str, object_type: str, object_id: uuid.UUID
 ) -> None:
-    audit.record(
-        db,
-        organisation_id=caller.organisation.id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        actor_api_key_id=caller.api_key.id,
-        on_behalf_of_user_id=user.id if user else None,
-    )
+    audit.record_call(db, caller, action=action, object_type=object_type, object_id=object_id)
 
 
 # --- vacancies ---------------------------------------------------------------------------------
@@ -124,7 +111,7 @@ def create_vacancy(
         status=body.status,
         owner=user,
     )
-    _record(db, caller, user, "vacancy.created", "vacancy", vacancy.id)
+    _record(db, caller, "vacancy.created", "vacancy", vacancy.id)
     return VacancyOut.model_validate(vacancy, from_attributes=True)
 
 
@@ -151,7 +138,7 @@ def update_vacancy(
 ) -> VacancyOut:
     """Renames the vacancy or changes its status (open, on hold, closed)."""
     service.update_vacancy(db, vacancy=vacancy, title=body.title, status=body.status)
-    _record(db, caller, user, "vacancy.updated", "vacancy", vacancy.id)
+    _record(db, caller, "vacancy.updated", "vacancy", vacancy.id)
     return VacancyOut.model_validate(vacancy, from_attributes=True)
 
 
@@ -204,7 +191,7 @@ def create_candidate(
         **body.model_dump(exclude={"profile"}, exclude_none=False) | {"email": body.email or ""},
         profile=body.profile.model_dump(exclude_none=True, mode="json"),
     )
-    _record(db, caller, user, "candidate.created", "candidate", candidate.id)
+    _record(db, caller, "candidate.created", "candidate", candidate.id)
     return _candidate_out(candidate)
 
 
@@ -252,7 +239,7 @@ def update_candidate(
     if "email" in fields:
         fields["email"] = body.email or ""
     service.update_candidate(db, candidate=candidate, **fields)
-    _record(db, caller, user, "candidate.updated", "candidate", candidate.id)
+    _record(db, caller, "candidate.updated", "candidate", candidate.id)
     return _candidate_out(candidate)
 
 
@@ -310,7 +297,7 @@ def create_application(
         db, organisation_id=organisation_id, candidate_id=body.candidate_id
     )
     application = service.create_application(db, vacancy=vacancy, candidate=candidate)
-    _record(db, caller, user, "application.created", "application", application.id)
+    _record(db, caller, "application.created", "application", application.id)
     return _application_out(application)
 
 
@@ -351,7 +338,7 @@ def assign(
     assignment = service.assign_interviewer(
         db, application=application, interviewer=interviewer, stage=body.stage, assigned_by=user
     )
-    _record(db, caller, user, "application.assigned", "application", application.id)
+    _record(db, caller, "application.assigned", "application", application.id)
     return AssignmentOut.model_validate(assignment, from_attributes=True)
 
 
@@ -501,13 +488,12 @@ def export_applications(
         db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id
     )
     engine = request.app.state.engine
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="applications.exported",
         object_type="vacancy",
         object_id=vacancy.id,
-        actor_api_key_id=caller.api_key.id,
         details={"format": format},
     )
 

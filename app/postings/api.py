@@ -97,13 +97,12 @@ def create_posting(
         tone=request_body.tone,
         public_base_url=settings.base_url,
     )
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="posting.created",
         object_type="job_posting",
         object_id=posting.id,
-        actor_api_key_id=caller.api_key.id,
     )
     return _out(db, posting, settings.base_url)
 
@@ -141,12 +140,11 @@ def change_state(
 ) -> PostingOut:
     """Publishes the posting on the careers page, or closes it (its page then answers 410)."""
     (service.publish if action == "publish" else service.close)(db, posting=posting)
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action={"publish": "posting.published", "close": "posting.closed"}[action],
         object_type="job_posting",
         object_id=posting.id,
-        actor_api_key_id=caller.api_key.id,
     )
     return _out(db, posting, settings.base_url)

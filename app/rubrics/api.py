@@ -57,13 +57,12 @@ def _audit(
     object_id: uuid.UUID,
     version_id: uuid.UUID,
 ) -> None:
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        actor_api_key_id=caller.api_key.id,
         details={"version_id": str(version_id)},
     )
 

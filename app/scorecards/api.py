@@ -83,15 +83,13 @@ def _changes(ratings: list[RatingIn]) -> list[service.RatingChange]:
     ]
 
 
-def _record(db: DbSession, caller: ApiCaller, user, action: str, scorecard: Scorecard) -> None:  # noqa: ANN001
-    audit.record(
+def _record(db: DbSession, caller: ApiCaller, action: str, scorecard: Scorecard) -> None:
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action=action,
         object_type="scorecard",
         object_id=scorecard.id,
-        actor_api_key_id=caller.api_key.id,
-        on_behalf_of_user_id=user.id if user else None,
         details={
             "version": scorecard.version,
             "role_profile_version_id": str(scorecard.role_profile_version_id),
@@ -136,7 +134,7 @@ def start_scorecard(
     scorecard = service.start_scorecard(
         db, application=application, interviewer=user, stage=start.stage
     )
-    _record(db, caller, user, "scorecard.started", scorecard)
+    _record(db, caller, "scorecard.started", scorecard)
     return _scorecard_out(db, scorecard)
 
 
@@ -159,14 +157,12 @@ def get_scorecard(
     """Returns a scorecard with its ratings and evidence."""
     if not service.may_see(db, scorecard=scorecard, viewer=user):
         raise NotFound("no such scorecard")
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="scorecard.read",
         object_type="scorecard",
         object_id=scorecard.id,
-        actor_api_key_id=caller.api_key.id,
-        on_behalf_of_user_id=user.id if user else None,
     )
     return _scorecard_out(db, scorecard)
 
@@ -188,7 +184,7 @@ def save_scorecard(
         recommendation=patch.recommendation,
         summary=patch.summary,
     )
-    _record(db, caller, user, "scorecard.saved", scorecard)
+    _record(db, caller, "scorecard.saved", scorecard)
     return _scorecard_out(db, scorecard)
 
 
@@ -198,7 +194,7 @@ def submit_scorecard(
 ) -> ScorecardOut:
     """Submits the draft: it is final from now on, and the application's score is recomputed."""
     service.submit(db, scorecard=scorecard, user=user)
-    _record(db, caller, user, "scorecard.submitted", scorecard)
+    _record(db, caller, "scorecard.submitted", scorecard)
     return _scorecard_out(db, scorecard)
 
 
@@ -218,7 +214,7 @@ def correct_scorecard(
         changes=_changes(correction.ratings),
         reason=correction.reason,
     )
-    _record(db, caller, user, "scorecard.corrected", scorecard)
+    _record(db, caller, "scorecard.corrected", scorecard)
     return _scorecard_out(db, scorecard)
 
 
@@ -255,10 +251,10 @@ def post_ats_scorecard(
         recommendation=FROM_ATS[form.overall_recommendation],
         summary=form.summary,
     )
-    _record(db, caller, user, "scorecard.saved", scorecard)
+    _record(db, caller, "scorecard.saved", scorecard)
     if form.submit:
         service.submit(db, scorecard=scorecard, user=user)
-        _record(db, caller, user, "scorecard.submitted", scorecard)
+        _record(db, caller, "scorecard.submitted", scorecard)
     return to_ats(db, scorecard)
 
 
@@ -277,13 +273,12 @@ def get_score(
             select(ApplicationScore).where(ApplicationScore.application_id == application.id)
         )
     }
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="score.read",
         object_type="application",
         object_id=application.id,
-        actor_api_key_id=caller.api_key.id,
         details={kind.value: str(score.role_profile_version_id) for kind, score in scores.items()},
     )
     return ApplicationScores(
@@ -314,14 +309,12 @@ def decide(
         decided_by=user,
         api_key=caller.api_key,
     )
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="application.decided",
         object_type="application",
         object_id=application.id,
-        actor_api_key_id=caller.api_key.id,
-        on_behalf_of_user_id=user.id,
         details={"decision_id": str(record.id)},
     )
     return DecisionOut.model_validate(record.model_dump())
@@ -352,13 +345,12 @@ def rescore(
     if latest_profile:
         use_latest_profile_version(db, vacancy=vacancy)
     report = score_applications(db, vacancy)
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action="vacancy.rescored",
         object_type="vacancy",
         object_id=vacancy.id,
-        actor_api_key_id=caller.api_key.id,
         details={"role_profile_version_id": str(vacancy.role_profile_version_id)},
     )
     return RescoreOut(**report.__dict__, role_profile_version_id=vacancy.role_profile_version_id)

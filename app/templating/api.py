@@ -110,12 +110,11 @@ def delete_template(name: TemplateName, db: DbSession, caller: Admin) -> Respons
 
 
 def _record(db: DbSession, caller: ApiCaller, action: str, row: DocumentTemplate) -> None:
-    audit.record(
+    audit.record_call(
         db,
-        organisation_id=caller.organisation.id,
+        caller,
         action=action,
         object_type="document_template",
         object_id=row.id,
-        actor_api_key_id=caller.api_key.id,
         details={"name": row.name},
     )

@@ -90,13 +90,8 @@ def _out(subscription: WebhookSubscription) -> SubscriptionOut:
 
 
 def _record(db: DbSession, caller: ApiCaller, action: str, object_id: uuid.UUID) -> None:
-    audit.record(
-        db,
-        organisation_id=caller.organisation.id,
-        action=action,
-        object_type="webhook_subscription",
-        object_id=object_id,
-        actor_api_key_id=caller.api_key.id,
+    audit.record_call(
+        db, caller, action=action, object_type="webhook_subscription", object_id=object_id
     )
 
 

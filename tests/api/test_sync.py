@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlmodel import Session, select
 
-from app.models import IdempotencyRecord, Organisation, RoleProfile
+from app.demo import DEMO_LOGINS
+from app.models import AuditEvent, IdempotencyRecord, Organisation, RoleProfile, User
 from tests.api.conftest import candidates_named
 
 
@@ -242,3 +243,27 @@ def test_a_key_still_marked_running_answers_409_until_it_goes_stale(
 
     assert running.status_code == 409
     assert taken_over.status_code == 201
+
+
+def test_every_write_is_audited_with_the_key_and_the_person_it_acts_for(
+    http: httpx.Client, headers: dict, db: Session, demo: Organisation
+) -> None:
+    recruiter_id = db.exec(select(User.id).where(User.email == DEMO_LOGINS[2].email)).one()
+    db.rollback()
+
+    created = http.post(
+        "/api/v1/candidates",
+        headers={**headers, "On-Behalf-Of": DEMO_LOGINS[2].email},
+        json={"full_name": "Аудит"},
+    )
+    anonymous = http.post("/api/v1/candidates", headers=headers, json={"full_name": "Без лица"})
+    assert created.status_code == 201, created.text
+
+    db.rollback()
+    events = {
+        event.object_id: event
+        for event in db.exec(select(AuditEvent).where(AuditEvent.action == "candidate.created"))
+    }
+    first, second = events[created.json()["id"]], events[anonymous.json()["id"]]
+    assert first.actor_api_key_id is not None and first.on_behalf_of_user_id == recruiter_id
+    assert second.actor_api_key_id == first.actor_api_key_id and second.on_behalf_of_user_id is None

@@ -3,6 +3,7 @@ transaction, retries with backoff until the subscription is disabled, the delive
 "send again", no redirects, no targets inside the network, no delivery sent twice at once."""
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app.demo import DEMO_LOGINS
 from app.hiring.service import create_candidate
 from app.models import (
     DeliveryStatus,
@@ -27,6 +29,8 @@ from app.webhooks import signing
 from app.webhooks.service import RETRY_DELAYS, claim_due, deliver_due, send, subscribe
 from app.webhooks.targets import UnsafeTarget
 from tests.factories import make_api_key
+from tests.hiring.test_pages import browser_for
+from tests.test_web_accounts import csrf_token_of
 
 
 class Receiver:
@@ -305,3 +309,41 @@ def test_two_workers_never_send_the_same_delivery(
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert len(ids) == len(set(ids)) == 30
     assert {d.status for d in deliveries(db)} == {DeliveryStatus.SUCCEEDED}
+
+
+def test_an_admin_subscribes_reads_the_log_sends_again_and_enables_in_the_ui(
+    live_server: str, db: Session, demo: Organisation, receiver: Receiver, settings: Settings
+) -> None:
+    admin = browser_for(live_server, DEMO_LOGINS[0])
+    page = admin.get("/settings/webhooks")
+    token = csrf_token_of(page)
+    created = admin.post(
+        "/settings/webhooks",
+        data={"csrf_token": token, "url": receiver.url, "events": ["candidate.created"]},
+    )
+    secret = re.search(r'<code id="new-secret">(whsec_[^<]+)</code>', created.text).group(1)
+    receiver.status = 500
+    create_candidate(db, organisation_id=demo.id, full_name="Журнальная")
+    db.commit()
+    deliver_due(db.get_bind(), settings)
+    subscription_id = db.exec(select(WebhookSubscription.id)).one()
+    delivery = deliveries(db)[0]
+    log = admin.get(f"/settings/webhooks/{subscription_id}")
+    resent = admin.post(
+        f"/settings/webhooks/{subscription_id}/resend",
+        data={"csrf_token": token, "delivery_id": str(delivery.id)},
+    )
+    db.exec(sa.update(WebhookSubscription).values(is_active=False, disabled_reason="проверка"))
+    db.commit()
+    disabled = admin.get(f"/settings/webhooks/{subscription_id}")
+    admin.post(f"/settings/webhooks/{subscription_id}/enable", data={"csrf_token": token})
+
+    assert secret not in admin.get("/settings/webhooks").text
+    assert "candidate.created" in log.text and "500" in log.text
+    assert resent.status_code == 200 and deliveries(db)[0].attempts == 0
+    assert "проверка" in disabled.text
+    db.rollback()
+    active = db.exec(select(WebhookSubscription.is_active)).one()
+    db.rollback()
+    assert active is True
+    assert browser_for(live_server, DEMO_LOGINS[1]).get("/settings/webhooks").status_code == 403
