@@ -1,5 +1,6 @@
 """Database engine and sessions: SQLite tuned for concurrent requests, or PostgreSQL."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,7 +34,13 @@ def create_db_engine(database_url: str) -> Engine:
         url = url.set(drivername="postgresql+psycopg")
     try:
         if url.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            # As many connections as the server's request threads (40), so none waits for one.
+            engine = create_engine(
+                url,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                pool_size=10,
+                max_overflow=30,
+            )
             _tune_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -115,3 +122,21 @@ def check_connection(engine: Engine) -> None:
         raise ConfigError(
             f"cannot connect to the database {describe_url(str(engine.url))} ({reason}): {hint}"
         ) from exc
+
+
+class SqliteWriteGate:
+    """ASGI middleware for SQLite: requests that write go one at a time, queued in the event
+    loop. SQLite lets one writer in anyway; queued here, a waiting request holds no worker
+    thread, so the writer that holds the lock always has one to finish with."""
+
+    def __init__(self, app, methods: frozenset[str]) -> None:  # noqa: ANN001
+        self.app = app
+        self.methods = methods
+        self.gate = asyncio.Lock()
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] == "http" and scope["method"] in self.methods:
+            async with self.gate:
+                await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.accounts.service import user_for_session
 from app.db import read_session, write_session
 from app.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
-from app.models import ApiKey, Organisation, User, UserRole, utcnow
+from app.models import ApiKey, AuditEvent, Organisation, User, UserRole, utcnow
 from app.security import sha256_hex
 from app.settings import Settings
 
@@ -28,25 +28,30 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """Yields one session per request, committed once when the route returns."""
+    """Yields one session per request, committed once when the route returns. A read's
+    session only reads; the audit events it records are written at the end, in a short
+    transaction of their own (on SQLite a request must not hold the write lock while it
+    waits for a thread, or busy requests starve each other)."""
     engine = request.app.state.engine
-    open_session = read_session if request.method in READ_METHODS else write_session
-    with open_session(engine) as session:
+    if request.method not in READ_METHODS:
+        with write_session(engine) as session:
+            yield session
+        return
+    with read_session(engine) as session:
+        session.autoflush = False
         yield session
-
-
-def get_write_db(request: Request) -> Iterator[Session]:
-    """Yields a session that may write whatever the method (e.g. a GET that is audited)."""
-    with write_session(request.app.state.engine) as session:
-        yield session
+        events = [item for item in session.new if isinstance(item, AuditEvent)]
+        for event in events:
+            session.expunge(event)
+    if events:
+        with write_session(engine) as writer:
+            writer.add_all(events)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": the commit happens before the response leaves, so a client that follows
 # a redirect (or retries) always sees what the request wrote.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
-# For reads that are written to the audit log: on SQLite a read transaction must not write.
-AuditedDbSession = Annotated[Session, Depends(get_write_db, scope="function")]
 
 
 class LoginRequired(Exception):

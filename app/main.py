@@ -19,7 +19,7 @@ from app.api.idempotency import IdempotencyMiddleware
 from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
 from app.dashboard.views import router as dashboard_pages
-from app.db import create_db_engine
+from app.db import SqliteWriteGate, create_db_engine
 from app.deps import LoginRequired
 from app.errors import AppError, ConfigError
 from app.health import router as health_router
@@ -90,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.api_max_body_bytes,
         bulk_paths={f"{API_V1_PREFIX}/imports": bulk.MAX_BYTES},
     )
+
+    if engine.dialect.name == "sqlite":
+        app.add_middleware(SqliteWriteGate, methods=frozenset({"POST", "PUT", "PATCH", "DELETE"}))
 
     @app.middleware("http")
     async def ensure_csrf_cookie(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -27,6 +27,7 @@ COMMON_PROBLEMS = {
     "400": "The request could not be read (malformed JSON, wrong content type)",
     "401": "No valid API key",
     "403": "The key lacks the scope",
+    "404": "No such object in this organisation, or On-Behalf-Of names no user of it",
     "413": "The request body is too large",
     "422": "The request is invalid; `errors` names each field",
     "429": "Too many requests: wait for Retry-After seconds",

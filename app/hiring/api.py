@@ -17,7 +17,7 @@ from app import audit
 from app.api.pagination import DEFAULT_PAGE_SIZE, Cursor, Limit, Page, UpdatedSince, paginate
 from app.api.problems import PROBLEM_RESPONSES
 from app.db import read_session
-from app.deps import ApiCaller, AuditedDbSession, DbSession, OnBehalfOf, require_scope
+from app.deps import ApiCaller, DbSession, OnBehalfOf, require_scope
 from app.errors import NotFound
 from app.hiring import bulk, export, service
 from app.hiring.schemas import (
@@ -476,7 +476,7 @@ ReportReader = Annotated[ApiCaller, require_scope("reports:read")]
 def export_applications(
     request: Request,
     vacancy_id: uuid.UUID,
-    db: AuditedDbSession,
+    db: DbSession,
     caller: ReportReader,
     format: Literal["json", "csv"] = "json",
     locale: Locale = Locale.RU,

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, or_, select
 
 from app import audit
-from app.deps import AuditedDbSession, CurrentUser, DbSession, require_role
+from app.deps import CurrentUser, DbSession, require_role
 from app.errors import AppError, NotFound
 from app.hiring import service
 from app.hiring.comparison import SORTABLE, TRAITS, comparison_csv, comparison_rows, sorted_rows
@@ -577,7 +577,7 @@ async def update_candidate(
 
 @router.get("/applications/{application_id}", name="application")
 def application_page(
-    request: Request, application_id: uuid.UUID, db: AuditedDbSession, user: CurrentUser
+    request: Request, application_id: uuid.UUID, db: DbSession, user: CurrentUser
 ) -> Response:
     """Everything about one application: data, screening, scorecards, score, decisions."""
     application = service.visible_application(db, user=user, application_id=application_id)

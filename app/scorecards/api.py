@@ -11,7 +11,6 @@ from app.api.problems import PROBLEM_RESPONSES
 from app.deps import (
     ActingUser,
     ApiCaller,
-    AuditedDbSession,
     DbSession,
     OnBehalfOf,
     require_scope,
@@ -152,7 +151,7 @@ def list_scorecards(
 
 @router.get("/scorecards/{scorecard_id}", tags=["scorecards"], responses=ERRORS)
 def get_scorecard(
-    scorecard: CallerScorecard, db: AuditedDbSession, caller: ScorecardReader, user: OnBehalfOf
+    scorecard: CallerScorecard, db: DbSession, caller: ScorecardReader, user: OnBehalfOf
 ) -> ScorecardOut:
     """Returns a scorecard with its ratings and evidence."""
     if not service.may_see(db, scorecard=scorecard, viewer=user):
@@ -261,7 +260,7 @@ def post_ats_scorecard(
 @router.get("/applications/{application_id}/score", tags=["scores"], responses=ERRORS)
 def get_score(
     application: CallerApplication,
-    db: AuditedDbSession,
+    db: DbSession,
     caller: ScorecardReader,
     locale: Annotated[str, Query(pattern="^(ru|en)$")] = "ru",
 ) -> ApplicationScores:

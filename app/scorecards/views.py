@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app import audit
-from app.deps import AuditedDbSession, CurrentUser, DbSession
+from app.deps import CurrentUser, DbSession
 from app.errors import AppError, NotFound
 from app.hiring.service import visible_application
 from app.i18n import N_
@@ -86,7 +86,7 @@ def _form(
 
 @router.get("/scorecards/{scorecard_id}", name="scorecard")
 def scorecard_page(
-    request: Request, scorecard_id: uuid.UUID, db: AuditedDbSession, user: CurrentUser
+    request: Request, scorecard_id: uuid.UUID, db: DbSession, user: CurrentUser
 ) -> Response:
     """The scorecard: a form for its interviewer while it is a draft, a record after."""
     scorecard = _visible_scorecard(db, user, scorecard_id)
