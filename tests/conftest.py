@@ -18,7 +18,9 @@ from sqlmodel import Session, SQLModel
 
 from app import migrations
 from app.db import create_db_engine, write_session
+from app.demo import load_demo
 from app.main import create_app
+from app.models import Organisation
 from app.settings import Settings
 
 # The server that hosts the throwaway PostgreSQL databases of a test run.
@@ -196,3 +198,11 @@ def cli_env(empty_database_url: str, tmp_path: Path) -> dict[str, str]:
         "SMM_HIRE_DATA_DIR": str(tmp_path / "data"),
         "SMM_HIRE_DATABASE_URL": empty_database_url,
     }
+
+
+@pytest.fixture
+def demo(db: Session) -> Organisation:
+    """The demo organisation, committed: its users, profiles, vacancies and candidates."""
+    organisation = load_demo(db)
+    db.commit()
+    return organisation

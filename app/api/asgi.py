@@ -1,6 +1,13 @@
-"""Request bodies in ASGI middleware: read one whole, then hand it on to the app."""
+"""Requests in ASGI middleware: the API key a request carries, and its body, read whole and
+then handed on to the app."""
 
-from starlette.types import Message, Receive
+from starlette.types import Message, Receive, Scope
+
+
+def bearer_token(scope: Scope) -> str:
+    """The key in `Authorization: Bearer <key>`, or "" when there is none."""
+    authorization = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+    return authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
 
 
 class BodyTooLarge(Exception):

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.asgi import Disconnected, read_body, replaying
+from app.api.asgi import Disconnected, bearer_token, read_body, replaying
 from app.api.problems import InvalidParam, problem_response
 from app.db import write_session
 from app.models import ApiKey, IdempotencyRecord, utcnow
@@ -132,8 +132,7 @@ class IdempotencyMiddleware:
             return
         headers = dict(scope["headers"])
         key = headers.get(HEADER, b"").decode("latin-1").strip()
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
+        token = bearer_token(scope)
         if not key or not token:
             await self.app(scope, receive, send)
             return

@@ -11,7 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.asgi import BodyTooLarge, Disconnected, read_body, replaying
+from app.api.asgi import BodyTooLarge, Disconnected, bearer_token, read_body, replaying
 from app.api.problems import problem_response
 from app.security import sha256_hex
 
@@ -51,15 +51,15 @@ class ApiLimitsMiddleware:
                 return
             receive = replaying(body, receive)
 
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        if not authorization.lower().startswith("bearer "):
+        token = bearer_token(scope)
+        if not token:
             await self.app(scope, receive, send)
             return
         now = time.time()
         window = int(now // WINDOW_SECONDS)
         if window != self._window:
             self._window, self._counts = window, {}
-        caller = sha256_hex(authorization[7:].strip())
+        caller = sha256_hex(token)
         used = self._counts.get(caller, 0) + 1
         self._counts[caller] = used
         reset = math.ceil((window + 1) * WINDOW_SECONDS - now)

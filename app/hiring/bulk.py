@@ -133,6 +133,30 @@ def taken_external_ids(
     return problems
 
 
+def save_rows(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    rows: list[CandidateRow],
+    vacancy: Vacancy | None,
+) -> None:
+    """Adds checked rows as candidates, each applied to the vacancy when there is one."""
+    for row in rows:
+        candidate = create_candidate(
+            session,
+            organisation_id=organisation_id,
+            full_name=row.full_name,
+            email=row.email,
+            phone=row.phone,
+            location=row.location,
+            source=row.source,
+            external_id=row.external_id,
+            profile=row.profile,
+        )
+        if vacancy is not None:
+            create_application(session, vacancy=vacancy, candidate=candidate)
+
+
 def start(
     session: Session,
     *,
@@ -170,20 +194,7 @@ def apply(
         try:
             with write_session(engine) as session:
                 vacancy = session.get(Vacancy, vacancy_id) if vacancy_id else None
-                for row in batch:
-                    candidate = create_candidate(
-                        session,
-                        organisation_id=organisation_id,
-                        full_name=row.full_name,
-                        email=row.email,
-                        phone=row.phone,
-                        location=row.location,
-                        source=row.source,
-                        external_id=row.external_id,
-                        profile=row.profile,
-                    )
-                    if vacancy is not None:
-                        create_application(session, vacancy=vacancy, candidate=candidate)
+                save_rows(session, organisation_id=organisation_id, rows=batch, vacancy=vacancy)
                 job = session.get(ImportJob, job_id)
                 job.processed = first + len(batch)
         except Exception as exc:  # noqa: BLE001  (the job records why it stopped)

@@ -12,7 +12,7 @@ from sqlmodel import Session, or_, select
 from app import audit
 from app.deps import CurrentUser, DbSession, require_role
 from app.errors import AppError, NotFound
-from app.hiring import service
+from app.hiring import bulk, service
 from app.hiring.comparison import SORTABLE, TRAITS, comparison_csv, comparison_rows, sorted_rows
 from app.hiring.csv_import import read_candidates
 from app.i18n import N_
@@ -477,20 +477,7 @@ def confirm_import(
         if vacancy
         else None
     )
-    for row in reading.rows:
-        candidate = service.create_candidate(
-            db,
-            organisation_id=user.organisation_id,
-            full_name=row.full_name,
-            email=row.email,
-            phone=row.phone,
-            location=row.location,
-            source=row.source,
-            external_id=row.external_id,
-            profile=row.profile,
-        )
-        if target:
-            service.create_application(db, vacancy=target, candidate=candidate)
+    bulk.save_rows(db, organisation_id=user.organisation_id, rows=reading.rows, vacancy=target)
     audit.record(
         db,
         organisation_id=user.organisation_id,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
 from app import audit
 from app.api.contract import RequestBody
@@ -114,12 +113,7 @@ CallerSubscription = Annotated[WebhookSubscription, Depends(subscription_of_call
 def list_subscriptions(db: DbSession, caller: Reader) -> list[SubscriptionOut]:
     """The organisation's webhook subscriptions; a disabled one says why."""
     return [
-        _out(row)
-        for row in db.exec(
-            select(WebhookSubscription)
-            .where(WebhookSubscription.organisation_id == caller.organisation.id)
-            .order_by(WebhookSubscription.created_at)
-        )
+        _out(row) for row in service.subscriptions_of(db, organisation_id=caller.organisation.id)
     ]
 
 

@@ -128,6 +128,16 @@ def _disable(subscription: WebhookSubscription, reason: str) -> None:
     subscription.disabled_at = utcnow()
 
 
+def subscriptions_of(session: Session, *, organisation_id: uuid.UUID) -> list[WebhookSubscription]:
+    return list(
+        session.exec(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.organisation_id == organisation_id)
+            .order_by(WebhookSubscription.created_at)
+        )
+    )
+
+
 def deliveries_of(
     session: Session, *, subscription: WebhookSubscription, limit: int = 100
 ) -> list[WebhookDelivery]:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
 
 from app import audit
 from app.deps import DbSession, SettingsDep, require_role
@@ -52,16 +51,11 @@ def _list(
     values: dict | None = None,
     status_code: int = 200,
 ) -> Response:
-    subscriptions = db.exec(
-        select(WebhookSubscription)
-        .where(WebhookSubscription.organisation_id == user.organisation_id)
-        .order_by(WebhookSubscription.created_at)
-    ).all()
     return render(
         request,
         "settings/webhooks.html",
         user=user,
-        subscriptions=subscriptions,
+        subscriptions=service.subscriptions_of(db, organisation_id=user.organisation_id),
         events=service.EVENTS,
         secret=secret,
         error=error,

@@ -1,18 +1,10 @@
-"""What the API tests share: the demo organisation and a key for its hiring data."""
+"""What the API tests share: a key for the demo organisation's hiring data."""
 
 import pytest
 from sqlmodel import Session, func, select
 
-from app.demo import load_demo
 from app.models import Candidate, Organisation
 from tests.factories import make_api_key
-
-
-@pytest.fixture
-def demo(db: Session) -> Organisation:
-    organisation = load_demo(db)
-    db.commit()
-    return organisation
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.demo import DEMO_LOGINS, load_demo
+from app.demo import DEMO_LOGINS
 from app.hiring.service import assign_interviewer
 from app.models import Application, Candidate, Organisation, Scorecard, Stage, User
 from app.scorecards.service import start_scorecard, submit
@@ -25,13 +25,6 @@ def browser_for(live_server: str, login) -> httpx.Client:  # noqa: ANN001
         data={"email": login.email, "password": login.password, "csrf_token": csrf_token_of(form)},
     )
     return client
-
-
-@pytest.fixture
-def demo(db: Session) -> Organisation:
-    organisation = load_demo(db)
-    db.commit()
-    return organisation
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlmodel import Session, func, select
 
-from app.demo import DEMO_LOGINS, load_demo
+from app.demo import DEMO_LOGINS
 from app.models import (
     Application,
     Candidate,
@@ -39,13 +39,6 @@ REACHING_PYTHON = [
 def stored_templates(db: Session) -> int:
     db.rollback()
     return db.exec(select(func.count()).select_from(DocumentTemplate)).one()
-
-
-@pytest.fixture
-def demo(db: Session) -> Organisation:
-    organisation = load_demo(db)
-    db.commit()
-    return organisation
 
 
 @pytest.fixture
