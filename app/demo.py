@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app.accounts.service import create_organisation, create_user
+from app.fairness.service import record_self_identification
 from app.hiring.service import (
     assign_interviewer,
     create_application,
@@ -81,6 +82,46 @@ DEMO_PATHS = (
     ("Кирилл Отказов", [Stage.SCREENING, Stage.INTERVIEW, Stage.REJECTED]),
     ("Лада Ушедшая", [Stage.SCREENING, Stage.WITHDRAWN]),
 )
+# Self-identification the demo candidates gave (None: they answered nothing), so the
+# fairness report has something to show.
+DEMO_SELF_IDENTIFICATION = {
+    "Алина Первова": {"sex": "female", "ethnicity": "majority"},
+    "Глеб Отборов": {"sex": "male", "ethnicity": "majority"},
+    "Дарья Собеседова": {"sex": "female", "ethnicity": "minority"},
+    "Егор Заданин": {"sex": "male", "ethnicity": "majority"},
+    "Жанна Финалова": {"sex": "female", "ethnicity": "majority"},
+    "Захар Офферов": {"sex": "male", "ethnicity": "prefer_not_to_say"},
+    "Инна Нанятова": {"sex": "female", "ethnicity": "majority"},
+    "Кирилл Отказов": None,
+    "Лада Ушедшая": {"sex": "female", "ethnicity": "minority"},
+}
+# More applicants to the SMM manager vacancy, each screened in (True) or out at "applied":
+# men move forward less often than women, so the report flags an impact ratio below 0.80
+# there; the minority group stays smaller than the minimum and is hidden.
+DEMO_APPLICANTS = (
+    ("Анна Белова", "female", "majority", True),
+    ("Вера Громова", "female", "majority", True),
+    ("Галина Дроздова", "female", "majority", True),
+    ("Евгения Жукова", "female", "majority", False),
+    ("Зоя Исаева", "female", "minority", True),
+    ("Ксения Лебедева", "female", "majority", True),
+    ("Марина Носова", "female", "prefer_not_to_say", True),
+    ("Нина Орлова", "female", "majority", False),
+    ("Полина Рябова", "female", "majority", True),
+    ("Светлана Титова", "female", "majority", True),
+    ("Ульяна Фомина", "female", None, True),
+    ("Юлия Щукина", "female", "majority", False),
+    ("Артём Волков", "male", "majority", True),
+    ("Борис Гусев", "male", "majority", False),
+    ("Виктор Дьячков", "male", "minority", False),
+    ("Денис Ершов", "male", "majority", True),
+    ("Иван Козлов", "male", "majority", False),
+    ("Максим Лосев", "male", "majority", True),
+    ("Никита Морозов", "male", "majority", False),
+    ("Олег Панов", "male", None, False),
+    ("Пётр Соколов", "male", "majority", True),
+    ("Сергей Тарасов", "male", "majority", False),
+)
 REASONS = {
     Stage.SCREENING: "Опыт и площадки соответствуют профилю",
     Stage.INTERVIEW: "Хорошие примеры работы с сообществом на скрининге",
@@ -91,6 +132,7 @@ REASONS = {
     Stage.REJECTED: "Ответ на негатив в задании не соответствует обязательному уровню",
     Stage.WITHDRAWN: "Кандидат принял другое предложение",
 }
+SCREENED_OUT = "Опыт пока меньше, чем нужно для этой роли"
 
 
 def load_demo(session: Session, *, base_url: str = "http://127.0.0.1:8000") -> Organisation:
@@ -218,6 +260,8 @@ def _load_demo_candidates(session: Session, organisation: Organisation) -> None:
                 },
             )
             application = create_application(session, vacancy=vacancy, candidate=candidate)
+            if answers := DEMO_SELF_IDENTIFICATION.get(name):
+                record_self_identification(session, application=application, answers=answers)
             if Stage.INTERVIEW in path or Stage.REJECTED in path:
                 _demo_scorecards(session, application, panel, interview_criteria, rng)
             for stage in path:
@@ -233,7 +277,42 @@ def _load_demo_candidates(session: Session, organisation: Organisation) -> None:
                     reason=REASONS[stage],
                     decided_by=recruiter,
                 )
+        if vacancy.title == "SMM-менеджер":
+            _demo_applicants(session, organisation, vacancy, recruiter, rng)
     session.flush()
+
+
+def _demo_applicants(
+    session: Session,
+    organisation: Organisation,
+    vacancy: Vacancy,
+    recruiter: User,
+    rng: random.Random,
+) -> None:
+    """Applicants screened in or out at the first stage, with their self-identification."""
+    for number, (name, sex, ethnicity, screened_in) in enumerate(DEMO_APPLICANTS):
+        candidate = create_candidate(
+            session,
+            organisation_id=organisation.id,
+            full_name=name,
+            email=f"applicant{number}.{vacancy.id.hex[-4:]}@example.org",
+            source="demo",
+            profile={
+                "years_in_smm": rng.choice([0.5, 1, 2, 3, 5]),
+                "platforms": rng.sample(["vk", "telegram", "dzen", "youtube"], 2),
+            },
+        )
+        application = create_application(session, vacancy=vacancy, candidate=candidate)
+        answers = {"sex": sex, "ethnicity": ethnicity} if ethnicity else {"sex": sex}
+        record_self_identification(session, application=application, answers=answers)
+        record_decision(
+            session,
+            application=application,
+            decision=Decision.ADVANCE if screened_in else Decision.REJECT,
+            to_stage=Stage.SCREENING if screened_in else Stage.REJECTED,
+            reason=REASONS[Stage.SCREENING] if screened_in else SCREENED_OUT,
+            decided_by=recruiter,
+        )
 
 
 def _demo_scorecards(

@@ -22,6 +22,7 @@ from app.dashboard.views import router as dashboard_pages
 from app.db import SqliteWriteGate, create_db_engine
 from app.deps import LoginRequired
 from app.errors import AppError, ConfigError
+from app.fairness.views import router as fairness_pages
 from app.health import router as health_router
 from app.hiring import bulk
 from app.hiring.views import router as hiring_pages
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rubric_pages)
     app.include_router(sheet_pages)
     app.include_router(hiring_pages)
+    app.include_router(fairness_pages)
     app.include_router(scorecard_pages)
     app.include_router(posting_pages)
     app.include_router(template_pages)

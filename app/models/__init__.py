@@ -20,6 +20,7 @@ from app.models.documents import (
     JobPostingVersion,
     PostingState,
 )
+from app.models.fairness import SelfIdentification
 from app.models.hiring import (
     Application,
     Candidate,
@@ -73,6 +74,7 @@ __all__ = [
     "ScorecardRevision",
     "ScorecardStatus",
     "ScoreKind",
+    "SelfIdentification",
     "Stage",
     "StageDecision",
     "User",

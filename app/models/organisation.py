@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -44,6 +45,14 @@ class OrganisationBase(SQLModel):
 
 class Organisation(OrganisationBase, TimestampedModel, table=True):
     __tablename__ = "organisations"
+
+    # The self-identification questions of the application form (see app/fairness/categories.py);
+    # None: the built-in ones.
+    self_identification_categories: list[dict[str, Any]] | None = Field(
+        default=None, sa_type=JSONType
+    )
+    # The fairness report hides groups smaller than this, so no one can be singled out.
+    fairness_min_group_size: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
 
 
 class User(OrganisationOwned, table=True):

@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 from app import audit
 from app.errors import InvalidInput, NotFound, TooManyRequests
+from app.fairness.service import record_self_identification
 from app.hiring.service import create_application, create_candidate
 from app.models import (
     AuditEvent,
@@ -259,8 +260,10 @@ def apply(
     consent: bool,
     ip_address: str,
     profile: dict[str, Any],
+    self_identification: dict[str, str] | None = None,
 ) -> None:
-    """Records a candidate and their application from the careers page, with their consent."""
+    """Records a candidate and their application from the careers page, with their consent,
+    and the self-identification they chose to give (stored apart, for the fairness report)."""
     since = utcnow() - timedelta(hours=1)
     recent = session.exec(
         select(func.count())
@@ -294,6 +297,8 @@ def apply(
         consent_given_at=utcnow(),
     )
     application = create_application(session, vacancy=vacancy, candidate=candidate)
+    if self_identification:
+        record_self_identification(session, application=application, answers=self_identification)
     audit.record(
         session,
         organisation_id=posting.organisation_id,

@@ -5,7 +5,7 @@ import json
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
@@ -13,6 +13,7 @@ from app import audit
 from app.accounts.service import organisation_by_slug
 from app.deps import DbSession, SettingsDep, require_role
 from app.errors import AppError, InvalidInput
+from app.fairness.categories import PREFER_NOT_TO_SAY, dimensions_of
 from app.hiring.service import vacancy_by_id
 from app.models import JobPosting, Organisation, PostingState, User, UserRole
 from app.postings import inclusive, service
@@ -20,6 +21,7 @@ from app.web.pages import CsrfChecked
 from app.web.pages import render as render_page
 
 router = APIRouter(include_in_schema=False)
+SELF_ID_PREFIX = "self_id."
 Recruiter = Annotated[User, require_role(UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER)]
 FORMATS = {"html": "text/html", "md": "text/markdown", "txt": "text/plain"}
 
@@ -170,10 +172,24 @@ def _public_page(
         content=Markup(service.rendered(db, version, "html")),
         structured=Markup(structured),
         consent_text=service.CONSENT_TEXT[posting.locale.value],
+        self_id_dimensions=dimensions_of(organisation),
+        self_id_prefix=SELF_ID_PREFIX,
+        prefer_not_to_say=PREFER_NOT_TO_SAY,
         values=values or {},
         error=error,
         status_code=status_code,
     )
+
+
+async def self_identification_answers(request: Request) -> dict[str, str]:
+    """The optional self-identification fields of the form (self_id.<dimension>); the form
+    is parsed once, so reading it here costs nothing more."""
+    form = await request.form()
+    return {
+        key.removeprefix(SELF_ID_PREFIX): str(value)[:100]
+        for key, value in form.items()
+        if key.startswith(SELF_ID_PREFIX)
+    }
 
 
 @router.post("/careers/{organisation_slug}/{slug}", dependencies=[CsrfChecked])
@@ -182,6 +198,7 @@ def apply(
     organisation_slug: str,
     slug: str,
     db: DbSession,
+    self_identification: Annotated[dict[str, str], Depends(self_identification_answers)],
     full_name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
@@ -195,6 +212,7 @@ def apply(
     if posting.state == PostingState.CLOSED:
         return _public_page(request, db, organisation, posting)
     values = {"full_name": full_name, "email": email, "phone": phone, "years_in_smm": years_in_smm}
+    values |= {SELF_ID_PREFIX + key: value for key, value in self_identification.items()}
     if website:  # a bot filled the hidden field: answer as if all went well, store nothing
         return render_page(request, "careers/thanks.html", user=None, organisation=organisation)
     try:
@@ -209,6 +227,7 @@ def apply(
             phone=phone,
             consent=consent == "yes",
             profile=profile,
+            self_identification=self_identification,
             ip_address=request.client.host if request.client else "",
         )
     except (AppError, ValueError) as exc:

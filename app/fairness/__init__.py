@@ -1,0 +1,1 @@
+"""The fairness report: selection and scoring rates per self-identified category."""
