@@ -94,6 +94,7 @@ def with_common_problems(app: FastAPI) -> dict[str, Any]:
                 continue
             for operation in item.values():
                 responses = operation.setdefault("responses", {})
+                _problems_as_sent(responses, problem)
                 for status, description in COMMON_PROBLEMS.items():
                     responses.setdefault(
                         status,
@@ -105,6 +106,17 @@ def with_common_problems(app: FastAPI) -> dict[str, Any]:
         _no_nul_in_text(document)
         app.openapi_schema = document
     return app.openapi_schema
+
+
+def _problems_as_sent(responses: dict[str, Any], problem: dict[str, str]) -> None:
+    """Every API error is sent as application/problem+json with the Problem schema, but FastAPI
+    documents a `model` response under application/json and adds its own 422 (its
+    HTTPValidationError) to operations that declare none: the document says what is sent."""
+    for status, response in responses.items():
+        if status[0] in "45":
+            response["content"] = {"application/problem+json": {"schema": problem}}
+            if response.get("description") == "Validation Error":
+                response["description"] = COMMON_PROBLEMS["422"]
 
 
 NO_NUL = "^[^\\x00]*$"

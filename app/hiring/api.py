@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from app import audit
@@ -352,12 +352,42 @@ class ImportProblem(BaseModel):
 
 
 class ImportReport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "rows": 120,
+                    "valid": False,
+                    "problems": [{"row": 7, "field": "email", "detail": "not an e-mail address"}],
+                }
+            ]
+        }
+    )
+
     rows: int
     valid: bool
     problems: list[ImportProblem]
 
 
 class ImportJobOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f40-5162-7374-8f80-910213243546",
+                    "status": "succeeded",
+                    "vacancy_id": "01965f3b-0c1d-7e2f-8a3b-4c5d6e7f8091",
+                    "total": 2500,
+                    "processed": 2500,
+                    "batch_size": 1000,
+                    "error": "",
+                    "created_at": "2025-03-14T09:00:00Z",
+                    "finished_at": "2025-03-14T09:00:41Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     status: ImportStatus
     vacancy_id: uuid.UUID | None
@@ -383,7 +413,9 @@ IMPORT_BODY = {
                 "Вера Кандидатова,vera@example.org,3,vk;telegram,ats-17\n",
             },
             "application/json": {
-                "schema": {"type": "array", "items": CandidateIn.model_json_schema()},
+                # A reference: an inlined model schema would carry "#/$defs/..." references,
+                # which resolve against the whole document and find nothing there.
+                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CandidateIn"}},
                 "example": [{"full_name": "Вера Кандидатова", "external_id": "ats-17"}],
             },
         },
@@ -394,7 +426,11 @@ IMPORT_BODY = {
 @router.post(
     "/imports",
     tags=["candidates"],
-    responses={**WRITE_ERRORS, 202: {"model": ImportJobOut, "description": "The job started"}},
+    responses={
+        **WRITE_ERRORS,
+        200: {"model": ImportReport, "description": "The dry run's report (dry_run=true)"},
+        202: {"model": ImportJobOut, "description": "The job started"},
+    },
     openapi_extra=IMPORT_BODY,
 )
 def import_candidates(
@@ -469,7 +505,10 @@ ReportReader = Annotated[ApiCaller, require_scope("reports:read")]
         **ERRORS,
         200: {
             "description": "The applications, streamed",
-            "content": {"application/json": {}, "text/csv": {}},
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
         },
     },
 )

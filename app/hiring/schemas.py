@@ -22,6 +22,19 @@ Email = Annotated[
 
 
 class VacancyIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "role_profile_id": "01965f3a-2b7c-7d41-9e0a-5c3b8f1d2a64",
+                    "title": "SMM-менеджер в приют «Лапы»",
+                    "locale": "ru",
+                    "status": "open",
+                }
+            ]
+        }
+    )
+
     role_profile_id: uuid.UUID = Field(description="The role profile; its latest version is kept.")
     title: Name = Field(examples=["SMM-менеджер в приют «Лапы»"])
     locale: Locale = Locale.RU
@@ -29,6 +42,12 @@ class VacancyIn(RequestBody):
 
 
 class VacancyPatch(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"title": "Старший SMM-менеджер в приют «Лапы»", "status": "on_hold"}]
+        }
+    )
+
     title: Name | None = None
     status: VacancyStatus | None = None
 
@@ -53,6 +72,34 @@ class CandidateProfile(ScreeningData):
 
 
 class CandidateIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Вера Кандидатова",
+                    "email": "vera@example.org",
+                    "phone": "+7 912 345-67-89",
+                    "location": "Казань",
+                    "source": "hh.ru",
+                    "external_id": "ats-17",
+                    "profile": {
+                        "years_in_smm": 3,
+                        "platforms": ["vk", "telegram", "dzen"],
+                        "ad_tools": ["VK Реклама", "Telegram Ads"],
+                        "cms": ["Tilda"],
+                        "analytics_tools": ["Яндекс Метрика", "TGStat"],
+                        "own_blog_url": "https://t.me/vera_pro_smm",
+                        "audience_built": 12000,
+                        "portfolio_links": ["https://vk.com/lapy_priut"],
+                    },
+                    "notes": "Вела сообщество зоозащитного фонда два года.",
+                    "consent_text": "Согласна на обработку персональных данных для подбора.",
+                    "consent_given_at": "2025-03-14T10:30:00Z",
+                }
+            ]
+        }
+    )
+
     full_name: Name = Field(examples=["Вера Кандидатова"])
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
@@ -70,6 +117,18 @@ class CandidateIn(RequestBody):
 
 
 class CandidatePatch(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location": "Москва",
+                    "profile": {"years_in_smm": 4, "platforms": ["vk", "telegram", "rutube"]},
+                    "notes": "Переехала в Москву, готова к гибридному графику.",
+                }
+            ]
+        }
+    )
+
     full_name: Name | None = None
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
@@ -80,6 +139,27 @@ class CandidatePatch(RequestBody):
 
 
 class CandidateOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f3c-1d2e-7f30-9b4c-5d6e7f809102",
+                    "full_name": "Вера Кандидатова",
+                    "email": "vera@example.org",
+                    "phone": "+7 912 345-67-89",
+                    "location": "Казань",
+                    "source": "hh.ru",
+                    "external_id": "ats-17",
+                    "profile": {"years_in_smm": 3, "platforms": ["vk", "telegram", "dzen"]},
+                    "notes": "Вела сообщество зоозащитного фонда два года.",
+                    "consent_given_at": "2025-03-14T10:30:00Z",
+                    "created_at": "2025-03-14T10:31:02Z",
+                    "updated_at": "2025-03-20T08:15:47Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     full_name: str
     email: str
@@ -95,11 +175,38 @@ class CandidateOut(BaseModel):
 
 
 class ApplicationIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "vacancy_id": "01965f3b-0c1d-7e2f-8a3b-4c5d6e7f8091",
+                    "candidate_id": "01965f3c-1d2e-7f30-9b4c-5d6e7f809102",
+                }
+            ]
+        }
+    )
+
     vacancy_id: uuid.UUID
     candidate_id: uuid.UUID
 
 
 class ApplicationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f3e-3f40-7152-8d6e-7f8091021324",
+                    "vacancy_id": "01965f3b-0c1d-7e2f-8a3b-4c5d6e7f8091",
+                    "candidate_id": "01965f3c-1d2e-7f30-9b4c-5d6e7f809102",
+                    "stage": "interview",
+                    "stage_changed_at": "2025-03-18T12:00:00Z",
+                    "created_at": "2025-03-14T10:31:05Z",
+                    "updated_at": "2025-03-18T12:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     vacancy_id: uuid.UUID
     candidate_id: uuid.UUID
@@ -110,11 +217,31 @@ class ApplicationOut(BaseModel):
 
 
 class AssignmentIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"user_id": "01965f3d-2e3f-7041-8c5d-6e7f80910213", "stage": "interview"}]
+        }
+    )
+
     user_id: uuid.UUID = Field(description="An interviewer of your organisation.")
     stage: Stage
 
 
 class AssignmentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f3f-4051-7263-9e7f-809102132435",
+                    "application_id": "01965f3e-3f40-7152-8d6e-7f8091021324",
+                    "user_id": "01965f3d-2e3f-7041-8c5d-6e7f80910213",
+                    "stage": "interview",
+                    "created_at": "2025-03-18T12:05:00Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     application_id: uuid.UUID
     user_id: uuid.UUID

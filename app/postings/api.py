@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from app import audit
@@ -30,6 +30,8 @@ MEDIA = {
 
 
 class PostingRequest(RequestBody):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"locale": "ru", "tone": "formal"}]})
+
     locale: Locale = Locale.RU
     tone: Literal["formal", "friendly"] = "friendly"
 
@@ -41,6 +43,29 @@ class LanguageWarning(BaseModel):
 
 
 class PostingOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f42-7384-7596-a1a2-132435465768",
+                    "vacancy_id": "01965f3b-0c1d-7e2f-8a3b-4c5d6e7f8091",
+                    "locale": "ru",
+                    "state": "published",
+                    "version": 2,
+                    "public_url": "https://hire.example.org/careers/lapy/smm-menedzher",
+                    "title": "SMM-менеджер в приют «Лапы»",
+                    "warnings": [
+                        {
+                            "phrase": "молодой и амбициозный",
+                            "reason": "Намекает на возраст кандидата",
+                            "suggestion": "инициативный",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     vacancy_id: uuid.UUID
     locale: Locale
@@ -113,7 +138,22 @@ def get_posting(posting: CallerPosting, db: DbSession, settings: SettingsDep) ->
     return _out(db, posting, settings.base_url)
 
 
-@router.get("/postings/{posting_id}/render", responses=ERRORS, response_class=Response)
+@router.get(
+    "/postings/{posting_id}/render",
+    response_class=Response,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "The posting in the format asked for",
+            "content": {
+                "text/html": {},
+                "text/markdown": {},
+                "text/plain": {},
+                "application/ld+json": {"schema": {"type": "object"}},
+            },
+        },
+    },
+)
 def render_posting(
     posting: CallerPosting,
     db: DbSession,

@@ -10,6 +10,7 @@ from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, require_scope
 from app.errors import NotFound
 from app.rubrics import service
+from app.rubrics.examples import PROFILE_EXAMPLE, RUBRIC_EXAMPLE, upload_body
 from app.rubrics.exchange import ExportFormat, download, parse_text
 from app.rubrics.schema import Category
 from app.rubrics.schemas import (
@@ -31,14 +32,26 @@ WRITE_ERRORS = {
     **READ_ERRORS,
     409: {**PROBLEM_RESPONSES[404], "description": "Built-in, or the id is taken"},
 }
-DOCUMENT_BODY = {
-    "requestBody": {
-        "required": True,
+# A document is checked for meaning (anchors, known criteria...), not by a JSON schema: the
+# examples show what a valid one looks like.
+RubricDocument = Annotated[
+    dict[str, Any],
+    Body(openapi_examples={"community_care": {"summary": "A rubric", "value": RUBRIC_EXAMPLE}}),
+]
+ProfileDocument = Annotated[
+    dict[str, Any],
+    Body(openapi_examples={"smm_shelter": {"summary": "A role profile", "value": PROFILE_EXAMPLE}}),
+]
+# The export answers with the document in the format asked for (the schema is its data).
+EXPORT_RESPONSES = {
+    **READ_ERRORS,
+    200: {
+        "description": "The document as a file to save",
         "content": {
-            "application/yaml": {"schema": {"type": "string"}},
+            "application/yaml": {"schema": {"type": "object"}},
             "application/json": {"schema": {"type": "object"}},
         },
-    }
+    },
 }
 SeedListFilter = Annotated[
     str | None, Query(description=f"Only criteria citing this seed list: {', '.join(SEED_LISTS)}.")
@@ -108,7 +121,10 @@ def get_rubric(stored: CallerRubric) -> RubricDetail:
 
 
 @router.get(
-    "/rubrics/{rubric_id}/export", tags=["rubrics"], responses=READ_ERRORS, response_class=Response
+    "/rubrics/{rubric_id}/export",
+    tags=["rubrics"],
+    responses=EXPORT_RESPONSES,
+    response_class=Response,
 )
 def export_rubric(stored: CallerRubric, format: ExportFormat = "yaml") -> Response:
     """Downloads the rubric's document as YAML or JSON, ready to import elsewhere."""
@@ -116,9 +132,7 @@ def export_rubric(stored: CallerRubric, format: ExportFormat = "yaml") -> Respon
 
 
 @router.post("/rubrics", tags=["rubrics"], status_code=201, responses=WRITE_ERRORS)
-def create_rubric(
-    db: DbSession, caller: WriteCaller, document: Annotated[dict[str, Any], Body()]
-) -> RubricDetail:
+def create_rubric(db: DbSession, caller: WriteCaller, document: RubricDocument) -> RubricDetail:
     """Creates your organisation's own rubric from a document (see the rubric schema)."""
     stored = service.create_rubric(db, organisation_id=caller.organisation.id, data=document)
     _audit(db, caller, "rubric.created", "rubric", stored.row.id, stored.version.id)
@@ -130,7 +144,7 @@ def create_rubric(
     tags=["rubrics"],
     status_code=201,
     responses=WRITE_ERRORS,
-    openapi_extra=DOCUMENT_BODY,
+    openapi_extra=upload_body(RUBRIC_EXAMPLE),
 )
 async def import_rubric(request: Request, caller: WriteCaller, db: DbSession) -> RubricDetail:
     """Creates your organisation's rubric from an exported YAML or JSON file (Content-Type)."""
@@ -145,7 +159,7 @@ def update_rubric(
     rubric_id: uuid.UUID,
     db: DbSession,
     caller: WriteCaller,
-    document: Annotated[dict[str, Any], Body()],
+    document: RubricDocument,
 ) -> RubricDetail:
     """Saves a new version of your organisation's rubric (the same content keeps the version)."""
     stored = service.update_rubric(
@@ -248,7 +262,7 @@ def get_profile(stored: CallerProfile) -> ProfileDetail:
 @router.get(
     "/profiles/{profile_id}/export",
     tags=["profiles"],
-    responses=READ_ERRORS,
+    responses=EXPORT_RESPONSES,
     response_class=Response,
 )
 def export_profile(stored: CallerProfile, format: ExportFormat = "yaml") -> Response:
@@ -257,9 +271,7 @@ def export_profile(stored: CallerProfile, format: ExportFormat = "yaml") -> Resp
 
 
 @router.post("/profiles", tags=["profiles"], status_code=201, responses=WRITE_ERRORS)
-def create_profile(
-    db: DbSession, caller: WriteCaller, document: Annotated[dict[str, Any], Body()]
-) -> ProfileDetail:
+def create_profile(db: DbSession, caller: WriteCaller, document: ProfileDocument) -> ProfileDetail:
     """Creates a role profile by picking criteria, weights, must-haves, stages and terms."""
     stored = service.create_profile(db, organisation_id=caller.organisation.id, data=document)
     _audit(db, caller, "profile.created", "role_profile", stored.row.id, stored.version.id)
@@ -271,7 +283,7 @@ def create_profile(
     tags=["profiles"],
     status_code=201,
     responses=WRITE_ERRORS,
-    openapi_extra=DOCUMENT_BODY,
+    openapi_extra=upload_body(PROFILE_EXAMPLE),
 )
 async def import_profile(request: Request, caller: WriteCaller, db: DbSession) -> ProfileDetail:
     """Creates a role profile from an exported YAML or JSON file (Content-Type)."""
@@ -286,7 +298,7 @@ def update_profile(
     profile_id: uuid.UUID,
     db: DbSession,
     caller: WriteCaller,
-    document: Annotated[dict[str, Any], Body()],
+    document: ProfileDocument,
 ) -> ProfileDetail:
     """Saves a new version of your organisation's profile (vacancies keep the version they used)."""
     stored = service.update_profile(
@@ -303,7 +315,12 @@ def clone_profile(
     profile_id: uuid.UUID,
     db: DbSession,
     caller: WriteCaller,
-    clone: Annotated[CloneRequest | None, Body()] = None,
+    clone: Annotated[
+        CloneRequest | None,
+        Body(
+            openapi_examples={"new_id": {"summary": "The copy's id", "value": {"key": "smm_lapy"}}}
+        ),
+    ] = None,
 ) -> ProfileDetail:
     """Copies a profile (built-in or your own) into an editable profile of your organisation."""
     stored = service.clone_profile(

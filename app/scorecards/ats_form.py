@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from app.api.contract import RequestBody
@@ -24,12 +24,37 @@ FROM_ATS = {ats: ours for ours, ats in TO_ATS.items()}
 
 
 class AtsRating(RequestBody):
-    criterion_id: str = Field(max_length=100, examples=["core.communicability"])
+    criterion_id: str = Field(max_length=100, examples=["communicability.listening"])
     rating: int | None = Field(description="A level of the criterion's scale; null: not assessed.")
     note: str = Field(default="", max_length=10_000)
 
 
 class AtsScorecardIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "interview",
+                    "overall_recommendation": "strong_yes",
+                    "ratings": [
+                        {
+                            "criterion_id": "communicability.listening",
+                            "rating": 4,
+                            "note": "Разобрала конфликт в комментариях по шагам.",
+                        },
+                        {
+                            "criterion_id": "monitoring.trends",
+                            "rating": 3,
+                            "note": "Следит за трендами VK Клипов, приводит свежие примеры.",
+                        },
+                    ],
+                    "summary": "Готова вести сообщество с первого дня.",
+                    "submit": True,
+                }
+            ]
+        }
+    )
+
     stage: Stage
     overall_recommendation: AtsRecommendation = "no_decision"
     ratings: list[AtsRating] = Field(default=[], max_length=200)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.contract import RequestBody
 from app.models import Decision, EvidenceSource, Recommendation, ScorecardStatus, Stage
@@ -20,11 +20,34 @@ class RatingIn(RequestBody):
 
 
 class ScorecardStart(RequestBody):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"stage": "interview"}]})
+
     stage: Stage
 
 
 class ScorecardPatch(RequestBody):
     """Any part of a draft; autosave sends what changed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ratings": [
+                        {
+                            "criterion_id": "communicability.listening",
+                            "rating": 3,
+                            "evidence": "Пересказала жалобу подписчика и спросила, "
+                            "чего он ждёт, прежде чем предлагать решение.",
+                            "evidence_source": "interview",
+                        },
+                        {"criterion_id": "organisation.deadlines", "rating": 2},
+                    ],
+                    "recommendation": "yes",
+                    "summary": "Сильна в общении с аудиторией; контент-план ведёт сама.",
+                }
+            ]
+        }
+    )
 
     ratings: list[RatingIn] = []
     recommendation: Recommendation | None = None
@@ -32,6 +55,24 @@ class ScorecardPatch(RequestBody):
 
 
 class ScorecardCorrection(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ratings": [
+                        {
+                            "criterion_id": "implementation.editorial_calendar",
+                            "rating": 2,
+                            "evidence": "Календарь показала, но без рубрик и сроков согласования.",
+                            "evidence_source": "work_sample",
+                        }
+                    ],
+                    "reason": "Оценка стояла у соседнего критерия: перенёс после сверки записей.",
+                }
+            ]
+        }
+    )
+
     ratings: list[RatingIn] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=2_000)
 
@@ -98,12 +139,41 @@ class ApplicationScores(BaseModel):
 
 
 class DecisionIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "decision": "advance",
+                    "to_stage": "work_sample",
+                    "reason": "Панель единогласно за: критерии «обязательно» пройдены.",
+                }
+            ]
+        }
+    )
+
     decision: Decision
     to_stage: Stage
     reason: str = Field(min_length=1, max_length=5_000)
 
 
 class DecisionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01965f41-6273-7485-9091-021324354657",
+                    "application_id": "01965f3e-3f40-7152-8d6e-7f8091021324",
+                    "decision": "advance",
+                    "from_stage": "interview",
+                    "to_stage": "work_sample",
+                    "reason": "Панель единогласно за: критерии «обязательно» пройдены.",
+                    "decided_by_user_id": "01965f3d-2e3f-7041-8c5d-6e7f80910213",
+                    "decided_at": "2025-03-19T16:20:00Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     application_id: uuid.UUID
     decision: Decision

@@ -3,8 +3,8 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from app import audit
 from app.api.contract import RequestBody
@@ -31,11 +31,27 @@ class TemplateOut(BaseModel):
     updated_at: datetime | None
 
 
+# A template must render its own document's data (a posting's is not a sheet's), so the
+# examples are a Markdown posting and the name parameter's example is posting.md.
+POSTING_MD = (
+    "# {{ posting.title }}\n\n{{ posting.intro }}\n\n"
+    "## {{ posting.headings.responsibilities }}\n\n"
+    "{% for item in posting.responsibilities %}\n- {{ item }}\n{% endfor %}\n"
+)
+Name = Annotated[TemplateName, Path(examples=["posting.md"])]
+
+
 class TemplateIn(RequestBody):
-    source: str = Field(max_length=MAX_SOURCE_CHARS, examples=["<h1>{{ posting.title }}</h1>"])
+    model_config = ConfigDict(json_schema_extra={"examples": [{"source": POSTING_MD}]})
+
+    source: str = Field(max_length=MAX_SOURCE_CHARS)
 
 
 class PreviewIn(TemplateIn):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"source": POSTING_MD, "locale": "en"}]}
+    )
+
     locale: Locale = Locale.RU
 
 
@@ -62,16 +78,14 @@ def list_templates(db: DbSession, caller: Reader) -> list[TemplateOut]:
 
 
 @router.get("/templates/{name}", responses=ERRORS)
-def get_template(name: TemplateName, db: DbSession, caller: Reader) -> TemplateOut:
+def get_template(name: Name, db: DbSession, caller: Reader) -> TemplateOut:
     """One document template and whether it is the organisation's own."""
     return _out(name, store.override(db, organisation_id=caller.organisation.id, name=name))
 
 
 # A POST that only reads: it renders, it stores nothing.
 @router.post("/templates/{name}/preview", responses=ERRORS, openapi_extra={"x-reads-only": True})
-def preview_template(
-    name: TemplateName, body: PreviewIn, db: DbSession, caller: Reader
-) -> PreviewOut:
+def preview_template(name: Name, body: PreviewIn, db: DbSession, caller: Reader) -> PreviewOut:
     """Renders a template on the organisation's newest vacancy without saving it; a broken
     template is a 422 whose detail names the line."""
     result = preview(
@@ -85,7 +99,7 @@ def preview_template(
 
 
 @router.put("/templates/{name}", responses=ERRORS)
-def put_template(name: TemplateName, body: TemplateIn, db: DbSession, caller: Admin) -> TemplateOut:
+def put_template(name: Name, body: TemplateIn, db: DbSession, caller: Admin) -> TemplateOut:
     """Makes this the organisation's template, once it renders the sample data in both
     languages."""
     check_template(db, organisation=caller.organisation, name=name, source=body.source)
@@ -101,7 +115,7 @@ def put_template(name: TemplateName, body: TemplateIn, db: DbSession, caller: Ad
 
 
 @router.delete("/templates/{name}", status_code=204, responses=ERRORS)
-def delete_template(name: TemplateName, db: DbSession, caller: Admin) -> Response:
+def delete_template(name: Name, db: DbSession, caller: Admin) -> Response:
     """Goes back to the built-in template."""
     row = store.reset(db, organisation_id=caller.organisation.id, name=name)
     if row is not None:

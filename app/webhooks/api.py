@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app import audit
 from app.api.contract import RequestBody
@@ -39,12 +39,30 @@ Events = Annotated[
 
 
 class SubscriptionIn(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://ats.example.com/hooks/smm-hire",
+                    "events": ["candidate.created", "application.stage_changed", "score.updated"],
+                    "description": "Синхронизация с ATS отдела кадров",
+                }
+            ]
+        }
+    )
+
     url: Url
     events: Events
     description: str = Field(default="", max_length=500)
 
 
 class SubscriptionPatch(RequestBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"events": ["scorecard.submitted", "posting.published"], "active": True}]
+        }
+    )
+
     url: Url | None = None
     events: Events | None = None
     description: str | None = Field(default=None, max_length=500)

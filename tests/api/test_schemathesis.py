@@ -1,5 +1,6 @@
 """schemathesis over /api/v1/openapi.json with all its default checks, as an admin key of the
-demo organisation: every operation, valid and invalid generated requests, no failure."""
+demo organisation: every operation, valid and invalid generated requests and the documented
+examples, no failure."""
 
 import pytest
 import schemathesis
@@ -78,6 +79,26 @@ def test_every_operation_keeps_its_openapi_promises(app, db: Session) -> None:  
                 run()
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (collect them all)
                 failures[f"{operation.label} ({mode.value})"] = str(exc)[:1500]
+
+        # The examples phase: each documented example is sent as it is (ids it leaves out are
+        # drawn), so an example the API refuses is a failure too.
+        for number, strategy in enumerate(operation.get_strategies_from_examples(), 1):
+
+            @given(case=strategy)
+            @hypothesis_settings(
+                max_examples=1,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                derandomize=True,
+                database=None,
+            )
+            def send(case) -> None:  # noqa: ANN001
+                case.call_and_validate(headers=headers)
+
+            try:
+                send()
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (collect them all)
+                failures[f"{operation.label} (example {number})"] = str(exc)[:1500]
 
     assert len(operations) >= 40
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())

@@ -146,6 +146,20 @@ def test_an_import_that_is_not_yaml_names_the_body(api: httpx.Client) -> None:
     assert answer.json()["errors"][0]["field"] == "body"
 
 
+def test_a_nul_character_written_as_a_yaml_escape_is_refused(api: httpx.Client) -> None:
+    # PostgreSQL cannot store NUL; in YAML it hides behind "\0", which the raw body lacks.
+    answer = api.post(
+        "/api/v1/rubrics/import",
+        content='id: care\ntitle: {ru: "За\\0бота", en: Care}\n'.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "body", "detail": "text may not contain NUL characters"}
+    ]
+
+
 def test_profiles_are_cloned_edited_and_versioned(api: httpx.Client) -> None:
     built_in = profile_by_key(api, "community_manager")
     clone = api.post(
