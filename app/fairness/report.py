@@ -6,7 +6,7 @@ import csv
 import enum
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from app.fairness.categories import PREFER_NOT_TO_SAY, Dimension
@@ -138,7 +138,9 @@ class Figures:
     respondents: int  # people who answered at least one question (prefer-not included)
 
 
-def _above(people: Sequence[Person], value_of) -> tuple[float | None, list[bool | None]]:  # noqa: ANN001
+def _above(
+    people: Sequence[Person], value_of: Callable[[Person], float | None]
+) -> tuple[float | None, list[bool | None]]:
     """Returns the median of the people's values and, per person, whether theirs is above it
     (None: the person has no value)."""
     values = [value_of(person) for person in people]
@@ -180,7 +182,8 @@ def compute(
         {Outcome.FORWARD: True, Outcome.NOT_FORWARD: False}.get(person.outcome) for person in people
     ]
     median_score, above = _above(people, lambda person: person.score)
-    criterion_medians, criterion_above = {}, {}
+    criterion_medians: dict[str, float | None] = {}
+    criterion_above: dict[str, list[bool | None]] = {}
     for criterion_id, _ in criteria:
         criterion_medians[criterion_id], criterion_above[criterion_id] = _above(
             people, lambda person, cid=criterion_id: person.ratings.get(cid)
@@ -223,7 +226,14 @@ def compute(
                     hidden=len(indexes) < min_group_size,
                 )
             )
-        shown = sorted((g for g in groups if not g.hidden), key=lambda g: g.labels)
+        # In the order the form lists the categories (an answer no longer listed goes last).
+        order = [{option.key: i for i, option in enumerate(d.options)} for d in combination]
+        shown = sorted(
+            (g for g in groups if not g.hidden),
+            key=lambda g: [
+                ranks.get(value, len(ranks)) for ranks, value in zip(order, g.key, strict=True)
+            ],
+        )
         _compare([g.selection for g in shown], everyone["selection"])
         _compare([g.scoring for g in shown], everyone["scoring"])
         for cid, _ in criteria:

@@ -1,6 +1,8 @@
 """Fisher's exact test and the median split, against values computed by hand and by R."""
 
 import math
+import random
+from fractions import Fraction
 
 import pytest
 
@@ -30,6 +32,29 @@ def test_fisher_does_not_depend_on_which_row_or_column_comes_first() -> None:
     assert fisher_exact(5, 7, 8, 2) == pytest.approx(p)
     assert fisher_exact(2, 8, 7, 5) == pytest.approx(p)
     assert fisher_exact(8, 5, 2, 7) == pytest.approx(p)
+
+
+def exact_fisher(a: int, b: int, c: int, d: int) -> Fraction:
+    """The definition, in exact integers: slow for large tables, right for every table."""
+    row1, row2, col1 = a + b, c + d, a + c
+    weights = {
+        x: math.comb(row1, x) * math.comb(row2, col1 - x)
+        for x in range(max(0, col1 - row2), min(row1, col1) + 1)
+    }
+    return Fraction(sum(w for w in weights.values() if w <= weights[a]), sum(weights.values()))
+
+
+def test_fisher_agrees_with_the_exact_definition_on_random_tables() -> None:
+    rng = random.Random(8)
+    for _ in range(500):
+        table = [rng.randint(0, 40) for _ in range(4)]
+        assert fisher_exact(*table) == pytest.approx(float(exact_fisher(*table)), rel=1e-9)
+
+
+def test_fisher_is_right_on_a_large_vacancy_too() -> None:
+    # 2,000 applications: walked from the most likely table, not summed in huge integers.
+    table = (560, 440, 500, 500)
+    assert fisher_exact(*table) == pytest.approx(float(exact_fisher(*table)), rel=1e-9)
 
 
 def test_fisher_refuses_negative_counts() -> None:
