@@ -36,6 +36,7 @@ from app.security import new_token
 from app.settings import Settings
 from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
+from app.web.guard import GuardMiddleware
 from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
 from app.webhooks.service import Worker
 from app.webhooks.views import router as webhook_pages
@@ -108,6 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if cookie is None and not sets_csrf and not is_api:
             set_cookie(response, settings, CSRF_COOKIE, request.state.csrf_cookie)
         return response
+
+    # Outermost: secure headers reach every answer, and big page bodies stop before parsing.
+    app.add_middleware(GuardMiddleware)
 
     app.add_exception_handler(AppError, problems.app_error_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_error_handler)

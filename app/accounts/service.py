@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, func, select
 
+from app.accounts.passwords import password_problem
 from app.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
 from app.models import (
     ApiKey,
@@ -20,7 +21,6 @@ from app.models import (
 )
 from app.security import hash_password, new_token, sha256_hex, verify_password
 
-MIN_PASSWORD_LENGTH = 8
 API_KEY_SCOPES = (
     "admin",
     "users:read",
@@ -76,14 +76,13 @@ def create_user(
     password: str,
     locale: Locale | None = None,
 ) -> User:
-    """Returns the new user; the e-mail must be free and the password long enough."""
+    """Returns the new user; the e-mail must be free and the password pass the policy."""
     email = normalise_email(email)
     if not _EMAIL.match(email):
         raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"the password is shorter than {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+    problem = password_problem(password, email=email)
+    if problem:
+        raise InvalidInput(problem, field="password")
     if session.exec(select(User).where(User.email == email)).first():
         raise Conflict(f"a user with the e-mail {email} exists already", field="email")
     user = User(

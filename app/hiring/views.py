@@ -12,9 +12,9 @@ from sqlmodel import Session, or_, select
 from app import audit
 from app.deps import CurrentUser, DbSession, require_role
 from app.errors import AppError, NotFound
-from app.hiring import bulk, service
+from app.hiring import bulk, csv_import, service
 from app.hiring.comparison import SORTABLE, TRAITS, comparison_csv, comparison_rows, sorted_rows
-from app.hiring.csv_import import read_candidates
+from app.hiring.csv_import import CsvReading, Message, read_candidates
 from app.i18n import N_
 from app.models import (
     Application,
@@ -273,13 +273,41 @@ def candidates(
     request: Request,
     db: DbSession,
     user: Recruiter,
-    q: Annotated[str, Query(max_length=200)] = "",
     stage: Annotated[Stage | None, Query()] = None,
     vacancy: Annotated[uuid.UUID | None, Query()] = None,
     sort: str = "name",
     desc: bool = False,
 ) -> Response:
-    """Lists candidates: search by name, e-mail or phone; filter by stage and vacancy."""
+    """Lists candidates: filter by stage and vacancy."""
+    return _candidates_page(request, db, user, "", stage, vacancy, sort, desc)
+
+
+@router.post("/candidates", dependencies=[CsrfChecked])
+def search_candidates(
+    request: Request,
+    db: DbSession,
+    user: Recruiter,
+    q: Annotated[str, Form(max_length=200)] = "",
+    stage: Annotated[Stage | None, Form()] = None,
+    vacancy: Annotated[uuid.UUID | None, Form()] = None,
+    sort: Annotated[str, Form()] = "name",
+    desc: Annotated[bool, Form()] = False,
+) -> Response:
+    """Searches candidates by name, e-mail or phone. The search form posts (and the answer is
+    the list, not a redirect) so names and e-mails stay out of URLs, history and access logs."""
+    return _candidates_page(request, db, user, q, stage, vacancy, sort, desc)
+
+
+def _candidates_page(
+    request: Request,
+    db: Session,
+    user: User,
+    q: str,
+    stage: Stage | None,
+    vacancy: uuid.UUID | None,
+    sort: str,
+    desc: bool,
+) -> Response:
     query = select(Candidate).where(
         Candidate.organisation_id == user.organisation_id, Candidate.erased_at.is_(None)
     )
@@ -443,6 +471,10 @@ def _import_page(request: Request, db: Session, user: User, **context: Any) -> R
     )
 
 
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+NOT_A_CSV = N_("This is not a CSV file: save the table as CSV (UTF-8) and upload the .csv file.")
+
+
 @router.post("/candidates/import", dependencies=[CsrfChecked])
 async def preview_import(
     request: Request,
@@ -452,7 +484,11 @@ async def preview_import(
     vacancy: Annotated[str, Form()] = "",
 ) -> Response:
     """Reads the file and shows every row and every problem; saves nothing."""
-    data = await file.read(5 * 1024 * 1024 + 1)
+    if not (file.filename or "").lower().endswith(CSV_SUFFIXES):
+        # The content is checked too (text, columns); the name catches a wrong file early.
+        reading = CsvReading(file_error=Message(NOT_A_CSV))
+        return _import_page(request, db, user, reading=reading, vacancy=vacancy)
+    data = await file.read(csv_import.MAX_BYTES + 1)
     reading = read_candidates(data)
     payload = base64.b64encode(data).decode() if reading.ok else ""
     return _import_page(request, db, user, reading=reading, payload=payload, vacancy=vacancy)

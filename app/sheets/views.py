@@ -4,7 +4,7 @@ sheet, blank or for one candidate, linked to that candidate's scorecard form."""
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRouter
 
@@ -14,12 +14,13 @@ from app.models import Candidate, Locale, Stage, User
 from app.profiles.schema import InterviewStage
 from app.scorecards.service import is_assigned
 from app.sheets.service import library_sheet, sheet_document, vacancy_sheet
-from app.web.pages import render
+from app.web.pages import CsrfChecked, render
 from app.web.pdf import sheet_pdf
 
 router = APIRouter(include_in_schema=False)
 StageQuery = Annotated[InterviewStage, Query()]
-CandidateQuery = Annotated[str, Query(max_length=200)]
+StageForm = Annotated[InterviewStage, Form()]
+CandidateForm = Annotated[str, Form(max_length=200)]
 
 
 def pdf_response(db: DbSession, user: User, context: dict[str, Any]) -> Response:
@@ -42,10 +43,35 @@ def profile_sheet(
     db: DbSession,
     user: CurrentUser,
     stage: StageQuery = InterviewStage.INTERVIEW,
-    candidate: CandidateQuery = "",
 ) -> Response:
     """The interview sheet of a stage: instructions, questions, probes, anchored scales with a
     box per level and room for notes; on screen, printable, or as PDF."""
+    return _profile_sheet_page(request, db, user, profile_id, stage, candidate="")
+
+
+@router.post("/profiles/{profile_id}/sheet", dependencies=[CsrfChecked])
+def profile_sheet_for_candidate(
+    request: Request,
+    profile_id: uuid.UUID,
+    db: DbSession,
+    user: CurrentUser,
+    stage: StageForm = InterviewStage.INTERVIEW,
+    candidate: CandidateForm = "",
+) -> Response:
+    """The same sheet with a candidate's name typed in. Posted, so the name stays out of URLs
+    (history, access logs, Referer)."""
+    return _profile_sheet_page(request, db, user, profile_id, stage, candidate=candidate.strip())
+
+
+def _profile_sheet_page(
+    request: Request,
+    db: DbSession,
+    user: User,
+    profile_id: uuid.UUID,
+    stage: InterviewStage,
+    *,
+    candidate: str,
+) -> Response:
     context = library_sheet(
         db,
         organisation_id=user.organisation_id,
@@ -54,7 +80,7 @@ def profile_sheet(
         candidate=candidate,
     )
     pdf_url = request.url_for("interview_sheet_pdf", profile_id=profile_id).include_query_params(
-        stage=stage.value, candidate=candidate
+        stage=stage.value
     )
     return render(
         request,
@@ -74,15 +100,29 @@ def profile_sheet_pdf(
     db: DbSession,
     user: CurrentUser,
     stage: StageQuery = InterviewStage.INTERVIEW,
-    candidate: CandidateQuery = "",
 ) -> Response:
     """The interview sheet as an A4 PDF with embedded fonts (Cyrillic included)."""
+    context = library_sheet(
+        db, organisation_id=user.organisation_id, profile_id=profile_id, stage=stage, candidate=""
+    )
+    return pdf_response(db, user, context)
+
+
+@router.post("/profiles/{profile_id}/sheet.pdf", dependencies=[CsrfChecked])
+def profile_sheet_pdf_for_candidate(
+    profile_id: uuid.UUID,
+    db: DbSession,
+    user: CurrentUser,
+    stage: StageForm = InterviewStage.INTERVIEW,
+    candidate: CandidateForm = "",
+) -> Response:
+    """The PDF with a candidate's name typed in (posted, like the page)."""
     context = library_sheet(
         db,
         organisation_id=user.organisation_id,
         profile_id=profile_id,
         stage=stage,
-        candidate=candidate,
+        candidate=candidate.strip(),
     )
     return pdf_response(db, user, context)
 

@@ -13,6 +13,7 @@ from app.models import Locale, Organisation, User
 from app.templating import store
 from app.templating.preview import Preview, check_template, preview
 from app.templating.sandbox import BUILTIN, TemplateProblem, builtin_source
+from app.web.guard import TEMPLATE_EDITOR_CSP
 from app.web.pages import CsrfChecked, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,7 @@ def _editor(
             )
         except TemplateProblem as exc:
             problem = exc
-    return render(
+    page = render(
         request,
         "settings/template.html",
         user=user,
@@ -65,6 +66,9 @@ def _editor(
         saved=saved,
         status_code=422 if problem else 200,
     )
+    # The preview iframe shows the template's own <style> (see TEMPLATE_EDITOR_CSP).
+    page.headers["Content-Security-Policy"] = TEMPLATE_EDITOR_CSP
+    return page
 
 
 @router.get("/settings/templates/{name}", name="edit_template")

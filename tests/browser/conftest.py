@@ -44,3 +44,17 @@ def shots(request: pytest.FixtureRequest) -> Path:
     folder = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def watch_content_security(context) -> list[str]:  # noqa: ANN001
+    """Returns a list that fills with every Content-Security-Policy violation and script error
+    the context's pages report. A blocked script fails silently, so tests assert it stays empty."""
+    problems: list[str] = []
+
+    def on_console(message) -> None:  # noqa: ANN001
+        if "Content Security Policy" in message.text:
+            problems.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
+    return problems

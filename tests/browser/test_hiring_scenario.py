@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.demo import DEMO_LOGINS, load_demo
 from app.hiring.service import assign_interviewer
 from app.models import Application, Stage, User
+from tests.browser.conftest import watch_content_security
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -43,6 +44,7 @@ def test_recruiter_and_interviewer_hire_through_the_browser(
 
     # A recruiter opens a vacancy from a built-in profile and adds two candidates.
     office = chromium.new_context(viewport={"width": 1280, "height": 900})
+    office_problems = watch_content_security(office)
     recruiter = sign_in(office, base, RECRUITER)
     recruiter.goto(f"{base}/vacancies/new")
     option = recruiter.locator("#profile option", has_text="Комьюнити-менеджер (встроенный)")
@@ -69,6 +71,7 @@ def test_recruiter_and_interviewer_hire_through_the_browser(
 
     # The interviewer rates by keyboard on a phone, reloads mid-way and finds the draft.
     phone = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone_problems = watch_content_security(phone)
     interviewer = sign_in(phone, base, INTERVIEWER)
     interviewer.click("text=Полина Первая")
     interviewer.click("button:has-text('Мой оценочный лист')")
@@ -121,6 +124,8 @@ def test_recruiter_and_interviewer_hire_through_the_browser(
     recruiter.screenshot(path=shots / "5-decision.png", full_page=True)
     office.close()
     phone.close()
+    # A script blocked by the Content-Security-Policy would fail silently.
+    assert office_problems == phone_problems == []
 
 
 def test_the_scorecard_works_without_javascript(

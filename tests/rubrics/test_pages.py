@@ -165,10 +165,15 @@ def test_the_interview_sheet_shows_questions_probes_and_anchors(hr: httpx.Client
     listing = hr.get("/profiles")
     profile_path = re.search(r'href="[^"]*?(/profiles/[0-9a-f-]{36})"', listing.text).group(1)
 
-    sheet = hr.get(f"{profile_path}/sheet", params={"stage": "interview", "candidate": "Вера К."})
+    blank = hr.get(f"{profile_path}/sheet", params={"stage": "interview"})
+    # The name is posted, so it stays out of the URL.
+    sheet = hr.post(
+        f"{profile_path}/sheet",
+        data={"stage": "interview", "candidate": "Вера К.", "csrf_token": csrf_token_of(blank)},
+    )
 
     assert sheet.status_code == 200
-    assert "Вера К." in sheet.text
+    assert "Вера К." in sheet.text and "Вера К." not in str(sheet.url)
     assert "Поведенческий вопрос" in sheet.text and "Ситуационный вопрос" in sheet.text
     assert sheet.text.count("☐ 4") >= 5  # an anchored scale per criterion
 
@@ -195,9 +200,16 @@ def test_the_interview_sheet_pdf_has_every_criterion_of_the_stage_in_cyrillic(
         cid: criterion.title.ru for cid, (_, criterion) in builtin_library().criteria().items()
     }
 
-    answer = hr.get(
-        f"/profiles/{stored.row.id}/sheet.pdf",
-        params={"stage": "interview", "candidate": "Вера Кандидатова"},
+    profile_path = f"/profiles/{stored.row.id}"
+    db.rollback()  # the reads above hold SQLite's write lock, and the server writes on a POST
+    blank = hr.get(f"{profile_path}/sheet", params={"stage": "interview"})
+    answer = hr.post(
+        f"{profile_path}/sheet.pdf",
+        data={
+            "stage": "interview",
+            "candidate": "Вера Кандидатова",
+            "csrf_token": csrf_token_of(blank),
+        },
     )
 
     assert answer.headers["content-type"] == "application/pdf"
