@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench lock messages clean
+.PHONY: run test lint format bench soak lock messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "smm-hire needs Python 3.11 or newer: set PYTHON=python3.11")'
@@ -27,6 +27,9 @@ bench: $(STAMP)  ## scoring, pages, documents and API figures (a few minutes; pr
 	$(BIN)/python -m tests.benchmarks.pages
 	$(BIN)/python -m tests.benchmarks.documents
 	$(BIN)/python -m tests.benchmarks.api
+
+soak: $(STAMP)  ## the mix under load: 60 s at 64 connections on SQLite and PostgreSQL (about 10 minutes; prints, asserts nothing)
+	$(BIN)/python -m tests.benchmarks.load
 
 lint: $(STAMP)
 	$(BIN)/ruff check app alembic tests examples

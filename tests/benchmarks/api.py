@@ -41,11 +41,11 @@ BARE_APP = textwrap.dedent(
 )
 
 
-def serve(command: list[str], env: dict, port: int) -> subprocess.Popen:
+def serve(command: list[str], env: dict, port: int, wait: float = 30) -> subprocess.Popen:
     # The server's log goes to a file: an unread pipe would fill and stop the server.
     log = (Path(env["SMM_HIRE_DATA_DIR"]) / f"server-{port}.log").open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
@@ -56,8 +56,8 @@ def serve(command: list[str], env: dict, port: int) -> subprocess.Popen:
     raise RuntimeError(f"{command} did not start: see {log.name}")
 
 
-def prepare(env: dict) -> tuple[str, str, list[str], list[str]]:
-    """Migrates, loads the demo and adds DRAFTS applications with a filled draft scorecard;
+def prepare(env: dict, draft_count: int = DRAFTS) -> tuple[str, str, list[str], list[str]]:
+    """Migrates, loads the demo and adds draft_count applications with a filled draft scorecard;
     returns the API key, the interviewer's e-mail, scored application ids and draft ids."""
     smm_hire = str(Path(sys.executable).parent / "smm-hire")
     subprocess.run([smm_hire, "migrate"], env=env, check=True, capture_output=True)
@@ -74,7 +74,7 @@ def prepare(env: dict) -> tuple[str, str, list[str], list[str]]:
             "interview"
         )
         drafts = []
-        for number in range(DRAFTS):
+        for number in range(draft_count):
             candidate = create_candidate(
                 session,
                 organisation_id=organisation.id,
