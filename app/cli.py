@@ -1,4 +1,4 @@
-"""The smm-hire command line: set-up, users, API keys, demo data and the server."""
+"""The smm-hire command line: set-up, users, API keys, demo data, the server and purges."""
 
 import json
 import os
@@ -25,8 +25,9 @@ from app.demo import DEMO_LOGINS, load_demo
 from app.errors import AppError, ConfigError
 from app.hiring import bulk
 from app.hiring.service import use_latest_profile_version
-from app.models import Locale, UserRole, Vacancy
+from app.models import Locale, UserRole, Vacancy, utcnow
 from app.postings.service import create_posting, rendered, structured_data, version_of
+from app.privacy import service as privacy
 from app.profiles.schema import InterviewStage
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
@@ -469,3 +470,30 @@ def import_command(
     if job.error:
         raise ConfigError(f"imported {job.processed:,} of {job.total:,} rows; {job.error}")
     click.echo(f"imported {job.processed:,} candidates")
+
+
+@main.command("purge")
+@click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
+@click.option("--dry-run", is_flag=True, help="List who would be erased and why; erase nobody.")
+@friendly_errors
+def purge_command(organisation_slug: str, dry_run: bool) -> None:
+    """Erase the candidates past the organisation's retention policy (try --dry-run first)."""
+    with migrated_session(Settings()) as session:
+        organisation = organisation_by_slug(session, slug=organisation_slug)
+        due = privacy.due_for_erasure(session, organisation=organisation, now=utcnow())
+        click.echo(
+            f"{organisation.slug}: {len(due):,} candidates past the retention policy "
+            f"(rejected: {organisation.retention_rejected_months} months, talent pool: "
+            f"{organisation.retention_talent_pool_months} months after the process ends)"
+        )
+        for item in due:
+            kept = item.retention
+            click.echo(
+                f"  {item.candidate_id}  {kept.basis.value:<11}  process ended "
+                f"{kept.process_ended_at:%Y-%m-%d}, due {kept.erase_on:%Y-%m-%d}"
+            )
+        if dry_run:
+            click.echo("nothing was erased (dry run)")
+            return
+        erased = privacy.purge(session, organisation=organisation, due=due)
+        click.echo(f"erased {erased:,} candidates; the audit log records each erasure")

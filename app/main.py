@@ -28,6 +28,7 @@ from app.hiring import bulk
 from app.hiring.views import router as hiring_pages
 from app.migrations import schema_state
 from app.postings.views import router as posting_pages
+from app.privacy.views import router as privacy_pages
 from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
 from app.rubrics.views import router as rubric_pages
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sheet_pages)
     app.include_router(hiring_pages)
     app.include_router(fairness_pages)
+    app.include_router(privacy_pages)
     app.include_router(scorecard_pages)
     app.include_router(posting_pages)
     app.include_router(template_pages)

@@ -313,6 +313,9 @@ def stage_counts(
 
 
 def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -> Candidate:
+    if candidate.erased_at is not None:
+        # An erased candidate stays an anonymous tombstone: no personal data comes back.
+        raise Conflict("the candidate's data was erased")
     for name, value in fields.items():
         setattr(candidate, name, value)
     session.add(candidate)

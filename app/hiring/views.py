@@ -32,6 +32,7 @@ from app.models import (
     VacancyStatus,
 )
 from app.postings.service import postings_of_vacancy
+from app.privacy.service import retention_of
 from app.rubrics import service as library
 from app.scorecards.service import ratings_of, visible_scorecards
 from app.scoring.service import explain
@@ -552,6 +553,7 @@ def candidate_page(
         candidate=candidate,
         applications=applications,
         history=history,
+        retention=retention_of(db, candidate=candidate),
     )
 
 

@@ -80,6 +80,12 @@ class Candidate(OrganisationOwned, table=True):
     notes: str = Field(default="", sa_type=sa.Text)
     consent_text: str = Field(default="", sa_type=sa.Text)
     consent_given_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Consent to stay in the talent pool (kept longer, for other vacancies), word for word.
+    talent_pool_consent_text: str = Field(
+        default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""}
+    )
+    talent_pool_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set by erasure: the row stays as an anonymous tombstone so scores keep counting.
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -53,6 +53,10 @@ class Organisation(OrganisationBase, TimestampedModel, table=True):
     )
     # The fairness report hides groups smaller than this, so no one can be singled out.
     fairness_min_group_size: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
+    # The retention policy (app/privacy/retention.py): months after the hiring process ends
+    # before a rejected candidate is erased, and before one who consented to the talent pool is.
+    retention_rejected_months: int = Field(default=6, sa_column_kwargs={"server_default": "6"})
+    retention_talent_pool_months: int = Field(default=24, sa_column_kwargs={"server_default": "24"})
 
 
 class User(OrganisationOwned, table=True):

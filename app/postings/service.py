@@ -42,6 +42,20 @@ CONSENT_TEXT = {
     "ru": "Я согласен(на) на обработку моих персональных данных для рассмотрения моей кандидатуры.",
     "en": "I agree to the processing of my personal data to consider my application.",
 }
+# Optional, and recorded word for word with its time: the talent pool keeps the data longer.
+TALENT_POOL_CONSENT_TEXT = {
+    "ru": "Я согласен(на), чтобы мои данные хранились в кадровом резерве до {months} мес. "
+    "после окончания отбора и мне предлагали другие вакансии.",
+    "en": "I agree that my data may be kept in the talent pool for up to {months} months after "
+    "this selection ends, so that I may be offered other vacancies.",
+}
+
+
+def talent_pool_consent_text(organisation: Organisation, locale: Locale) -> str:
+    """Returns the talent-pool consent as the form shows it, with the organisation's months."""
+    return TALENT_POOL_CONSENT_TEXT[locale.value].format(
+        months=organisation.retention_talent_pool_months
+    )
 
 
 def organisation_info(organisation: Organisation) -> OrganisationInfo:
@@ -261,9 +275,11 @@ def apply(
     ip_address: str,
     profile: dict[str, Any],
     self_identification: dict[str, str] | None = None,
+    talent_pool: bool = False,
 ) -> None:
-    """Records a candidate and their application from the careers page, with their consent,
-    and the self-identification they chose to give (stored apart, for the fairness report)."""
+    """Records a candidate and their application from the careers page, with their consent
+    (and the talent-pool one when given), and the self-identification they chose to give
+    (stored apart, for the fairness report)."""
     since = utcnow() - timedelta(hours=1)
     recent = session.exec(
         select(func.count())
@@ -295,6 +311,7 @@ def apply(
         profile=profile,
         consent_text=CONSENT_TEXT[posting.locale.value],
         consent_given_at=utcnow(),
+        **_talent_pool_consent(session, posting) if talent_pool else {},
     )
     application = create_application(session, vacancy=vacancy, candidate=candidate)
     if self_identification:
@@ -308,6 +325,14 @@ def apply(
         ip_address=ip_address,
         details={"posting_id": str(posting.id)},
     )
+
+
+def _talent_pool_consent(session: Session, posting: JobPosting) -> dict[str, Any]:
+    organisation = session.get(Organisation, posting.organisation_id)
+    return {
+        "talent_pool_consent_text": talent_pool_consent_text(organisation, posting.locale),
+        "talent_pool_consent_at": utcnow(),
+    }
 
 
 def postings_of_vacancy(session: Session, *, vacancy_id: uuid.UUID) -> list[JobPosting]:

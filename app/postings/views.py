@@ -172,6 +172,7 @@ def _public_page(
         content=Markup(service.rendered(db, version, "html")),
         structured=Markup(structured),
         consent_text=service.CONSENT_TEXT[posting.locale.value],
+        talent_pool_text=service.talent_pool_consent_text(organisation, posting.locale),
         self_id_dimensions=dimensions_of(organisation),
         self_id_prefix=SELF_ID_PREFIX,
         prefer_not_to_say=PREFER_NOT_TO_SAY,
@@ -204,6 +205,7 @@ def apply(
     phone: Annotated[str, Form()] = "",
     years_in_smm: Annotated[str, Form()] = "",
     consent: Annotated[str, Form()] = "",
+    talent_pool: Annotated[str, Form()] = "",
     website: Annotated[str, Form()] = "",  # the honeypot: people never see or fill it
 ) -> Response:
     """Takes an application: a candidate and their application in the vacancy, with consent."""
@@ -212,6 +214,7 @@ def apply(
     if posting.state == PostingState.CLOSED:
         return _public_page(request, db, organisation, posting)
     values = {"full_name": full_name, "email": email, "phone": phone, "years_in_smm": years_in_smm}
+    values["talent_pool"] = talent_pool
     values |= {SELF_ID_PREFIX + key: value for key, value in self_identification.items()}
     if website:  # a bot filled the hidden field: answer as if all went well, store nothing
         return render_page(request, "careers/thanks.html", user=None, organisation=organisation)
@@ -228,6 +231,7 @@ def apply(
             consent=consent == "yes",
             profile=profile,
             self_identification=self_identification,
+            talent_pool=talent_pool == "yes",
             ip_address=request.client.host if request.client else "",
         )
     except (AppError, ValueError) as exc:

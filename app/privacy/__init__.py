@@ -1,0 +1,1 @@
+"""Candidate data rights: export, erasure and the retention policy."""
