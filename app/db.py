@@ -17,7 +17,8 @@ SQLITE_WRITE_OPTION = "smm_hire_sqlite_write"
 
 
 def create_db_engine(database_url: str) -> Engine:
-    """Returns an engine for the URL; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Returns an engine for the URL; SQLite gets WAL, a busy timeout and foreign keys. Its
+    errors never quote the query's values: they are candidates' data, and errors are logged."""
     try:
         url = make_url(database_url)
     except ArgumentError as exc:
@@ -38,12 +39,15 @@ def create_db_engine(database_url: str) -> Engine:
             engine = create_engine(
                 url,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                hide_parameters=True,
                 pool_size=10,
                 max_overflow=30,
             )
             _tune_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            engine = create_engine(
+                url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
+            )
     except (ArgumentError, NoSuchModuleError) as exc:
         raise ConfigError(
             f"SMM_HIRE_DATABASE_URL cannot be used ({exc}): "

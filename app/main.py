@@ -5,12 +5,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import PROJECT_ROOT
+from app.accounts.audit_log import router as audit_log_pages
 from app.accounts.keys import router as api_key_pages
 from app.accounts.views import router as accounts_pages
 from app.api import problems
@@ -18,9 +19,10 @@ from app.api.contract import with_common_problems
 from app.api.idempotency import IdempotencyMiddleware
 from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
+from app.audit import ReadLog
 from app.dashboard.views import router as dashboard_pages
 from app.db import SqliteWriteGate, create_db_engine
-from app.deps import LoginRequired
+from app.deps import ApiKeyCache, LoginRequired
 from app.errors import AppError, ConfigError
 from app.fairness.views import router as fairness_pages
 from app.health import router as health_router
@@ -33,12 +35,11 @@ from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
 from app.rubrics.views import router as rubric_pages
 from app.scorecards.views import router as scorecard_pages
-from app.security import new_token
 from app.settings import Settings
 from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
 from app.web.guard import GuardMiddleware
-from app.web.pages import CSRF_COOKIE, CsrfFailed, set_cookie
+from app.web.pages import CsrfCookieMiddleware, CsrfFailed
 from app.webhooks.service import Worker
 from app.webhooks.views import router as webhook_pages
 
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.openapi = lambda: with_common_problems(app)  # type: ignore[method-assign]
     app.state.engine = engine
+    app.state.read_log = ReadLog(engine)
+    app.state.api_keys = ApiKeyCache()
     app.state.secret_key = settings.resolved_secret_key
     app.state.library_problems = [str(library_problem) for library_problem in library.problems]
     logging.getLogger("smm_hire").setLevel(settings.log_level.upper())
@@ -97,19 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if engine.dialect.name == "sqlite":
         app.add_middleware(SqliteWriteGate, methods=frozenset({"POST", "PUT", "PATCH", "DELETE"}))
 
-    @app.middleware("http")
-    async def ensure_csrf_cookie(request: Request, call_next):  # noqa: ANN001, ANN202
-        # Every browser gets a CSRF secret before it sees its first form.
-        cookie = request.cookies.get(CSRF_COOKIE)
-        request.state.csrf_cookie = cookie or new_token()
-        response = await call_next(request)
-        sets_csrf = any(
-            value.startswith(f"{CSRF_COOKIE}=") for value in response.headers.getlist("set-cookie")
-        )
-        is_api = request.url.path.startswith(f"{API_V1_PREFIX}/")
-        if cookie is None and not sets_csrf and not is_api:
-            set_cookie(response, settings, CSRF_COOKIE, request.state.csrf_cookie)
-        return response
+    # Every browser gets a CSRF secret before it sees its first form.
+    app.add_middleware(CsrfCookieMiddleware, settings=settings, skip_prefix=f"{API_V1_PREFIX}/")
 
     # Outermost: secure headers reach every answer, and big page bodies stop before parsing.
     app.add_middleware(GuardMiddleware)
@@ -122,9 +114,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, problems.unexpected_error_handler)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
+    # The API first: its requests then skip matching against every page route (its route
+    # names start with "api.", so url_for() in the pages still finds the pages).
+    app.include_router(api_router)
     app.include_router(health_router)
     app.include_router(accounts_pages)
     app.include_router(api_key_pages)
+    app.include_router(audit_log_pages)
     app.include_router(dashboard_pages)
     app.include_router(rubric_pages)
     app.include_router(sheet_pages)
@@ -135,9 +131,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(posting_pages)
     app.include_router(template_pages)
     app.include_router(webhook_pages)
-    # Last: page routes share some endpoint names with API routes, and url_for() in the
-    # templates must find the page.
-    app.include_router(api_router)
     # What start-up loaded lives as long as the process: keep it out of the collector's
     # full passes, which otherwise pause a big page now and then for 100 ms or more.
     gc.collect()

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     webhooks_allow_internal: bool = False
     # Deliver webhooks from a thread of the server process (off: run `smm-hire webhooks`).
     webhooks_worker: bool = True
+    # How long the audit log keeps an event (`smm-hire purge` forgets older ones): at least
+    # six months, as audits of hiring tools expect.
+    audit_retention_days: int = Field(default=365, ge=183)
     # The built-in rubric library (rubrics/*.yaml and rubrics/profiles/*.yaml).
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
     # Tests set this to False to keep the server from checking migrations at start-up.

@@ -111,4 +111,6 @@ def revoke(request: Request, api_key_id: uuid.UUID, db: DbSession, user: Admin) 
         object_id=api_key.id,
         actor_user_id=user.id,
     )
+    db.commit()
+    request.app.state.api_keys.clear()  # the key stops at once, not when its cache runs out
     return RedirectResponse(request.url_for("api_keys").path, status_code=303)

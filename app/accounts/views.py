@@ -15,7 +15,14 @@ from app.accounts.service import (
     start_session,
     users_of,
 )
-from app.deps import SESSION_COOKIE, DbSession, OptionalUser, SettingsDep, require_role
+from app.deps import (
+    SESSION_COOKIE,
+    DbSession,
+    OptionalUser,
+    SettingsDep,
+    client_address,
+    require_role,
+)
 from app.errors import AppError, NotAuthenticated, TooManyRequests
 from app.i18n import gettext_for
 from app.models import Locale, Organisation, User, UserRole
@@ -69,7 +76,7 @@ def login(
                 db,
                 email=email,
                 password=password,
-                ip_address=request.client.host if request.client else "",
+                ip_address=client_address(request),
             )
         except NotAuthenticated:
             error = _("Wrong e-mail or password. Check them and try again.")
@@ -92,7 +99,7 @@ def login(
         user=user,
         lifetime=timedelta(days=settings.session_days),
         replaces_token=request.cookies.get(SESSION_COOKIE),
-        ip_address=request.client.host if request.client else "",
+        ip_address=client_address(request),
         user_agent=request.headers.get("user-agent", ""),
     )
     response = RedirectResponse(_safe_next(next), status_code=303)

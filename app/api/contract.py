@@ -34,7 +34,7 @@ COMMON_PROBLEMS = {
 }
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
+async def reject_unknown_query_parameters(request: Request) -> None:
     """A router dependency: names every query parameter the operation does not take."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):

@@ -19,12 +19,19 @@ api_router = APIRouter(
     prefix=API_V1_PREFIX,
     dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
 )
-api_router.include_router(accounts_router)
-api_router.include_router(rubrics_router)
-api_router.include_router(hiring_router)
-api_router.include_router(privacy_router)
-api_router.include_router(scorecards_router)
-api_router.include_router(postings_router)
-api_router.include_router(sheets_router)
-api_router.include_router(templates_router)
-api_router.include_router(webhooks_router)
+for domain_router in (
+    accounts_router,
+    rubrics_router,
+    hiring_router,
+    privacy_router,
+    scorecards_router,
+    postings_router,
+    sheets_router,
+    templates_router,
+    webhooks_router,
+):
+    # API route names start with "api.": several API functions share a page's name, and
+    # url_for() in the pages must never find the API route (the API is matched first).
+    for route in domain_router.routes:
+        route.name = f"api.{route.name}"
+    api_router.include_router(domain_router)

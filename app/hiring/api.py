@@ -210,8 +210,11 @@ CallerCandidate = Annotated[Candidate, Depends(candidate_of_caller)]
 
 
 @router.get("/candidates/{candidate_id}", tags=["candidates"], responses=ERRORS)
-def get_candidate(candidate: CallerCandidate) -> CandidateOut:
+def get_candidate(
+    candidate: CallerCandidate, db: DbSession, caller: CandidateReader
+) -> CandidateOut:
     """One candidate."""
+    _record(db, caller, "candidate.read", "candidate", candidate.id)
     return _candidate_out(candidate)
 
 
@@ -477,7 +480,7 @@ def import_candidates(
     # The job row must be committed before the worker thread reads it.
     db.commit()
     bulk.apply_in_background(request.app.state.engine, job.id, reading.rows)
-    location = request.url_for("import_job", job_id=job.id).path
+    location = request.url_for("api.import_job", job_id=job.id).path
     return JSONResponse(
         ImportJobOut.model_validate(job, from_attributes=True).model_dump(mode="json"),
         status_code=202,
@@ -485,7 +488,7 @@ def import_candidates(
     )
 
 
-@router.get("/imports/{job_id}", name="import_job", tags=["candidates"], responses=ERRORS)
+@router.get("/imports/{job_id}", tags=["candidates"], responses=ERRORS)
 def import_job(job_id: uuid.UUID, db: DbSession, caller: CandidateReader) -> ImportJobOut:
     """An import's progress: rows of the committed batches, and why it stopped if it failed."""
     job = owned(db, ImportJob, job_id, organisation_id=caller.organisation.id, name="import")

@@ -546,6 +546,7 @@ def candidate_page(
         .where(StageDecision.application_id.in_([a.id for a, _ in applications]))
         .order_by(StageDecision.decided_at.desc())
     ).all()
+    _record(db, user, "candidate.read", "candidate", candidate.id)
     return render(
         request,
         "candidates/detail.html",
@@ -636,14 +637,9 @@ def application_page(
         .where(StageDecision.application_id == application.id)
         .order_by(StageDecision.decided_at.desc())
     ).all()
-    audit.record(
-        db,
-        organisation_id=user.organisation_id,
-        action="score.read",
-        object_type="application",
-        object_id=application.id,
-        actor_user_id=user.id,
-    )
+    # The page shows the candidate's record and the application's scores.
+    _record(db, user, "candidate.read", "candidate", application.candidate_id)
+    _record(db, user, "score.read", "application", application.id)
     return render(
         request,
         "applications/detail.html",

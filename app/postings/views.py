@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from app import audit
 from app.accounts.service import organisation_by_slug
-from app.deps import DbSession, SettingsDep, require_role
+from app.deps import DbSession, SettingsDep, client_address, require_role
 from app.errors import AppError, InvalidInput
 from app.fairness.categories import PREFER_NOT_TO_SAY, dimensions_of
 from app.hiring.service import vacancy_by_id
@@ -232,7 +232,7 @@ def apply(
             profile=profile,
             self_identification=self_identification,
             talent_pool=talent_pool == "yes",
-            ip_address=request.client.host if request.client else "",
+            ip_address=client_address(request),
         )
     except (AppError, ValueError) as exc:
         detail = exc.detail if isinstance(exc, AppError) else "enter the years as a number"

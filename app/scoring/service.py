@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
+from app import audit
 from app.models import (
     Application,
     ApplicationScore,
@@ -273,6 +274,7 @@ def recompute_panel_score(session: Session, application: Application) -> Applica
     vacancy = session.get(Vacancy, application.vacancy_id)
     score_applications(session, vacancy, application_ids=[application.id])
     stored = _stored(session, application, ScoreKind.PANEL)
+    _log(session, stored, _vacancy_context(session, application))
     emit(
         session,
         organisation_id=application.organisation_id,
@@ -326,7 +328,25 @@ def recompute_screening_score(session: Session, application: Application) -> App
     row["result"]["years_in_range"] = screening.years_in_range
     row["result"]["missing_platforms"] = [p.value for p in screening.missing_platforms]
     _replace_scores(session, ScoreKind.SCREENING, [row])
-    return _stored(session, application, ScoreKind.SCREENING)
+    stored = _stored(session, application, ScoreKind.SCREENING)
+    _log(session, stored, context)
+    return stored
+
+
+def _log(session: Session, score: ApplicationScore, context: ProfileContext) -> None:
+    """Logs a score written for one application, with the versions it was computed with
+    (a whole vacancy's rescoring logs one event for the vacancy)."""
+    audit.record(
+        session,
+        organisation_id=score.organisation_id,
+        action=f"score.{score.kind.value}.updated",
+        object_type="application",
+        object_id=score.application_id,
+        details={
+            "role_profile_version_id": str(context.profile_version_id),
+            "rubric_version_ids": list(context.rubric_version_ids),
+        },
+    )
 
 
 def _stored(session: Session, application: Application, kind: ScoreKind) -> ApplicationScore:

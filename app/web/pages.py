@@ -7,12 +7,13 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.datastructures import MutableHeaders
 
 from app import PROJECT_ROOT
 from app.i18n import gettext_for, locale_from_header
 from app.models import Locale, User
 from app.rubrics.seed import SEED_LISTS
-from app.security import csrf_token_for, csrf_token_is_valid
+from app.security import csrf_token_for, csrf_token_is_valid, new_token
 from app.settings import Settings
 from app.web.labels import all_labels
 
@@ -91,7 +92,7 @@ def render(
     )
 
 
-def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+async def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
     """Dependency for every form POST: the hidden csrf_token must match this browser's."""
     if not csrf_token_is_valid(
         request.app.state.secret_key, request.cookies.get(CSRF_COOKIE), csrf_token
@@ -115,3 +116,39 @@ def set_cookie(
         samesite="lax",
         secure=settings.secure_cookies,
     )
+
+
+class CsrfCookieMiddleware:
+    """Gives every browser a CSRF secret (a cookie) before it sees its first form; pages read
+    it as request.state.csrf_cookie. Pure ASGI, and API paths (skip_prefix) pass straight
+    through: they use keys, not cookies."""
+
+    def __init__(self, app, settings: Settings, skip_prefix: str) -> None:  # noqa: ANN001
+        self.app = app
+        self.settings = settings
+        self.skip_prefix = skip_prefix
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http" or scope["path"].startswith(self.skip_prefix):
+            await self.app(scope, receive, send)
+            return
+        cookie = Request(scope).cookies.get(CSRF_COOKIE)
+        secret = cookie or new_token()
+        scope.setdefault("state", {})["csrf_cookie"] = secret
+        if cookie is not None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                # A response that sets its own CSRF cookie (login rotates it) keeps it.
+                if not any(
+                    value.startswith(f"{CSRF_COOKIE}=") for value in headers.getlist("set-cookie")
+                ):
+                    carrier = Response()
+                    set_cookie(carrier, self.settings, CSRF_COOKIE, secret)
+                    headers.append("set-cookie", carrier.headers["set-cookie"])
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
