@@ -175,7 +175,7 @@ def test_events_older_than_the_retention_period_are_forgotten(
     now = utcnow()
     for age in (400, 200, 1):
         event = record(
-            db, organisation_id=demo.id, action="test.aged", object_type="test", object_id="x"
+            db, organisation_id=demo.id, action="test.aged", object_type="test", object_id=f"x{age}"
         )
         event.occurred_at = now - timedelta(days=age)
     db.commit()

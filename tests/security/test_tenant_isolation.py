@@ -77,7 +77,7 @@ EXCEPTIONS = {
 # (typed Literal or Enum parameters are filled with their first choice automatically).
 WORDS = {("webhook_action", "action"): "enable"}
 # Form and query fields named differently from the kind of object they name.
-FIELD_KINDS = {"interviewer": "user_id", "applications": "application_id"}
+FIELD_KINDS = {"interviewer": "user_id", "applications": "application_id", "actor": "user_id"}
 # Fields naming objects that the route reads from the raw form or types as text, so the route
 # table cannot tell they name objects: (route name, field, kind, other fields, path words).
 UNTYPED_REFERENCES = [
