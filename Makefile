@@ -20,7 +20,7 @@ run: $(STAMP)  ## install, migrate, load the demo organisation, serve on http://
 
 test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when no server runs)
 	$(BIN)/ruff check app alembic tests examples
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not soak"
 
 bench: $(STAMP)  ## scoring, pages, documents and API figures (a few minutes; prints, asserts nothing)
 	OMP_NUM_THREADS=1 $(BIN)/python -m tests.benchmarks.scoring
@@ -28,8 +28,9 @@ bench: $(STAMP)  ## scoring, pages, documents and API figures (a few minutes; pr
 	$(BIN)/python -m tests.benchmarks.documents
 	$(BIN)/python -m tests.benchmarks.api
 
-soak: $(STAMP)  ## the mix under load: 60 s at 64 connections on SQLite and PostgreSQL (about 10 minutes; prints, asserts nothing)
+soak: $(STAMP)  ## the mix under load: 60 s at 64 connections on SQLite and PostgreSQL (about 10 minutes; prints), then the slow crash proofs (about 3 minutes; asserts)
 	$(BIN)/python -m tests.benchmarks.load
+	$(BIN)/pytest -m soak -s tests/crash
 
 lint: $(STAMP)
 	$(BIN)/ruff check app alembic tests examples
