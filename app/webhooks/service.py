@@ -325,8 +325,13 @@ def deliver_due(
     own_client = client is None
     client = client or httpx.Client(timeout=SEND_TIMEOUT_SECONDS, follow_redirects=False)
     try:
-        claimed = claim_due(engine, now=utcnow())
+        started = utcnow()
+        claimed = claim_due(engine, now=started)
         for item in claimed:
+            # Send only while the lease outlasts the send: once it has run out, another worker
+            # may have claimed the delivery (the rest are claimed again when it runs out).
+            if utcnow() + timedelta(seconds=SEND_TIMEOUT_SECONDS) >= started + LEASE:
+                break
             status_code, error = send(item, client=client, settings=settings)
             record_result(engine, item, status_code=status_code, error=error, now=utcnow())
         return len(claimed)

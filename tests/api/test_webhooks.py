@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app.db import read_session
 from app.demo import DEMO_LOGINS
 from app.hiring.service import create_candidate
 from app.models import (
@@ -25,6 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.settings import Settings
+from app.webhooks import service as webhook_service
 from app.webhooks import signing
 from app.webhooks.service import RETRY_DELAYS, claim_due, deliver_due, send, subscribe
 from app.webhooks.targets import UnsafeTarget
@@ -86,6 +88,11 @@ def writer(db: Session, demo: Organisation) -> dict[str, str]:
     )
     db.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def deliveries_in(engine: sa.Engine) -> list[WebhookDelivery]:
+    with read_session(engine) as session:
+        return list(session.exec(select(WebhookDelivery)))
 
 
 def deliveries(db: Session) -> list[WebhookDelivery]:
@@ -309,6 +316,50 @@ def test_two_workers_never_send_the_same_delivery(
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert len(ids) == len(set(ids)) == 30
     assert {d.status for d in deliveries(db)} == {DeliveryStatus.SUCCEEDED}
+
+
+def test_a_slow_receiver_never_gets_a_delivery_twice_when_the_lease_runs_out(
+    db: Session,
+    demo: Organisation,
+    receiver: Receiver,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A lease shorter than one batch's sends: the first worker must stop sending when its
+    # lease ends, because the second one claims the rest then.
+    monkeypatch.setattr(webhook_service, "LEASE", timedelta(seconds=0.6))
+    monkeypatch.setattr(webhook_service, "SEND_TIMEOUT_SECONDS", 0.2)
+    subscribe(
+        db,
+        organisation_id=demo.id,
+        url=receiver.url,
+        events=["candidate.created"],
+        description="",
+        settings=settings,
+    )
+    for number in range(12):
+        create_candidate(db, organisation_id=demo.id, full_name=f"Медленная {number}")
+    db.commit()
+    receiver.delay = 0.15
+    engine = db.get_bind()
+
+    def work() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+            d.status == DeliveryStatus.PENDING for d in deliveries_in(engine)
+        ):
+            deliver_due(engine, settings)
+            time.sleep(0.05)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+        time.sleep(0.7)  # the second worker starts after the first one's lease has run out
+    for worker in workers:
+        worker.join()
+
+    ids = [headers["webhook-id"] for headers, _ in receiver.received]
+    assert len(ids) == len(set(ids)) == 12
 
 
 def test_an_admin_subscribes_reads_the_log_sends_again_and_enables_in_the_ui(
