@@ -132,6 +132,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         workers=workers,
         log_level=settings.log_level,
         proxy_headers=True,
+        # A new worker imports the whole app first (seconds on a busy machine); uvicorn's
+        # default 5 s replaced such workers forever before any served.
+        timeout_worker_healthcheck=60,
     )
 
 
