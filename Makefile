@@ -22,11 +22,12 @@ test: $(STAMP)  ## install and run the whole suite (PostgreSQL half skipped when
 	$(BIN)/ruff check app alembic tests examples
 	$(BIN)/pytest -m "not soak"
 
-bench: $(STAMP)  ## scoring, pages, documents and API figures (a few minutes; prints, asserts nothing)
+bench: $(STAMP)  ## scoring, pages, documents, API and import figures (a few minutes; prints, asserts nothing)
 	OMP_NUM_THREADS=1 $(BIN)/python -m tests.benchmarks.scoring
 	$(BIN)/python -m tests.benchmarks.pages
 	$(BIN)/python -m tests.benchmarks.documents
 	$(BIN)/python -m tests.benchmarks.api
+	$(BIN)/python -m tests.benchmarks.imports
 
 soak: $(STAMP)  ## the mix under load: 60 s at 64 connections on SQLite and PostgreSQL (about 10 minutes; prints), then the slow crash proofs (about 3 minutes; asserts)
 	$(BIN)/python -m tests.benchmarks.load

@@ -90,6 +90,12 @@ def organisation_fk() -> Any:
     return Field(foreign_key="organisations.id", ondelete="CASCADE", index=True, nullable=False)
 
 
+def column_values(instance: SQLModel) -> dict[str, Any]:
+    """Returns a table model instance's column values. Made once, an instance serves as the
+    template of many rows inserted in one statement, with the defaults the model gives."""
+    return {column.name: getattr(instance, column.name) for column in instance.__table__.columns}
+
+
 class IdModel(SQLModel):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
 

@@ -100,6 +100,15 @@ def score_screening(
         if criterion_id in in_model
     )
     score = score_application(model, [ScorecardInput(SCREENING_RATER, ratings)])
+    years_in_range, missing = range_checks(data, profile)
+    return ScreeningResult(score=score, years_in_range=years_in_range, missing_platforms=missing)
+
+
+def range_checks(
+    data: ScreeningData, profile: RoleProfile
+) -> tuple[bool | None, tuple[Platform, ...]]:
+    """Returns whether the years are in the profile's range (None: not stated) and the
+    platforms the role needs that the data does not name."""
     experience = profile.experience
     years_in_range = None
     if data.years_in_smm is not None:
@@ -107,4 +116,4 @@ def score_screening(
             experience.max_years is None or data.years_in_smm <= experience.max_years
         )
     missing = tuple(p for p in profile.platforms.required if p not in (data.platforms or []))
-    return ScreeningResult(score=score, years_in_range=years_in_range, missing_platforms=missing)
+    return years_in_range, missing

@@ -37,15 +37,14 @@ from app.scoring.agreement import criterion_agreement, leniency
 from app.scoring.engine import (
     BatchResult,
     MustHaveStatus,
-    Rating,
-    ScorecardInput,
+    RatingOutOfScale,
     ScoringModel,
     bands_of,
     outcome_of,
     score_batch,
     scoring_model,
 )
-from app.scoring.screening import ScreeningData, score_screening
+from app.scoring.screening import ScreeningData, range_checks, screening_ratings
 from app.webhooks.service import emit
 
 # Evidence sources as bytes in packed ratings; 0 means "not assessed".
@@ -249,32 +248,13 @@ def inputs_sha256(context: ProfileContext, kind: ScoreKind, parts: Iterable[byte
 # --- one application ---------------------------------------------------------------------------
 
 
-def _vacancy_context(session: Session, application: Application) -> ProfileContext:
-    vacancy = session.get(Vacancy, application.vacancy_id)
-    return profile_context(session, vacancy.role_profile_version_id)
-
-
-def _one(model: ScoringModel, inputs: list[ScorecardInput]) -> BatchResult:
-    index = {criterion_id: i for i, criterion_id in enumerate(model.criterion_ids)}
-    ratings = np.full((1, max(len(inputs), 1), len(index)), np.nan)
-    evidence = np.zeros_like(ratings)
-    for rater, card in enumerate(inputs):
-        for rating in card.ratings:
-            if rating.value is not None:
-                ratings[0, rater, index[rating.criterion_id]] = rating.value
-                evidence[0, rater, index[rating.criterion_id]] = model.evidence_weights[
-                    rating.source
-                ]
-    return score_batch(model, ratings, evidence)
-
-
 def recompute_panel_score(session: Session, application: Application) -> ApplicationScore:
     """Scores the application from its submitted scorecards and stores the result (the same
     computation as rescoring the whole vacancy, for one application)."""
     vacancy = session.get(Vacancy, application.vacancy_id)
     score_applications(session, vacancy, application_ids=[application.id])
     stored = _stored(session, application, ScoreKind.PANEL)
-    _log(session, stored, _vacancy_context(session, application))
+    _log(session, stored, profile_context(session, vacancy.role_profile_version_id))
     emit(
         session,
         organisation_id=application.organisation_id,
@@ -293,49 +273,17 @@ def recompute_panel_score(session: Session, application: Application) -> Applica
 
 def recompute_screening_score(session: Session, application: Application) -> ApplicationScore:
     """Scores the candidate's structured data against the experience criteria (screening)."""
-    context = _vacancy_context(session, application)
+    vacancy = session.get(Vacancy, application.vacancy_id)
     candidate = session.get(Candidate, application.candidate_id)
-    data = ScreeningData.model_validate(candidate.profile or {})
-    screening = score_screening(context.screening_model, context.profile, data)
-    model = context.screening_model
-    inputs = [
-        ScorecardInput(
-            "screening",
-            tuple(
-                Rating(
-                    c.criterion_id,
-                    round(c.panel_rating) if c.panel_rating else None,
-                    EvidenceKind.SCREENING,
-                )
-                for c in screening.score.criteria
-            ),
-        )
-    ]
-    digest = inputs_sha256(
-        context,
-        ScoreKind.SCREENING,
-        [json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()],
-    )
-    [row] = score_rows(
-        context,
-        model,
-        ScoreKind.SCREENING,
-        _one(model, inputs),
-        [application.id],
-        [digest],
-        application.organisation_id,
-    )
-    row["result"]["years_in_range"] = screening.years_in_range
-    row["result"]["missing_platforms"] = [p.value for p in screening.missing_platforms]
-    _replace_scores(session, ScoreKind.SCREENING, [row])
+    store_screening_scores(session, vacancy, [(application.id, candidate.profile)])
     stored = _stored(session, application, ScoreKind.SCREENING)
-    _log(session, stored, context)
+    _log(session, stored, profile_context(session, vacancy.role_profile_version_id))
     return stored
 
 
 def _log(session: Session, score: ApplicationScore, context: ProfileContext) -> None:
     """Logs a score written for one application, with the versions it was computed with
-    (a whole vacancy's rescoring logs one event for the vacancy)."""
+    (a whole vacancy's rescoring, or an import's batch, logs one event for all of them)."""
     audit.record(
         session,
         organisation_id=score.organisation_id,
@@ -347,6 +295,63 @@ def _log(session: Session, score: ApplicationScore, context: ProfileContext) -> 
             "rubric_version_ids": list(context.rubric_version_ids),
         },
     )
+
+
+def store_screening_scores(
+    session: Session, vacancy: Vacancy, applications: list[tuple[uuid.UUID, dict | None]]
+) -> None:
+    """Scores each application's candidate data (application id, candidate profile) against
+    the vacancy's experience criteria and replaces their stored screening scores: one
+    application or a batch of thousands, the same computation on arrays."""
+    context = profile_context(session, vacancy.role_profile_version_id)
+    model = context.screening_model
+    index = {criterion_id: i for i, criterion_id in enumerate(model.criterion_ids)}
+    # One rater (the candidate's data), so the ratings go into the arrays as they are.
+    ratings = np.full((len(applications), 1, len(index)), np.nan)
+    evidence = np.zeros_like(ratings)
+    weight = model.evidence_weights[EvidenceKind.SCREENING]
+    # Imported candidates often state the same things: each distinct profile is read once.
+    known: dict[str, tuple[np.ndarray, np.ndarray, str, dict[str, Any]]] = {}
+    digests, checks = [], []
+    for row, (_, profile) in enumerate(applications):
+        key = repr(sorted((profile or {}).items()))
+        if key not in known:
+            data = ScreeningData.model_validate(profile or {})
+            levels = np.full(len(index), np.nan)
+            for criterion_id, value in screening_ratings(data, context.profile).items():
+                if value is None or criterion_id not in index:
+                    continue
+                spec = model.criteria[index[criterion_id]]
+                if not spec.min_level <= value <= spec.max_level:
+                    raise RatingOutOfScale(f"{criterion_id}: {value}")
+                levels[index[criterion_id]] = value
+            digest = inputs_sha256(
+                context,
+                ScoreKind.SCREENING,
+                [json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()],
+            )
+            years_in_range, missing = range_checks(data, context.profile)
+            known[key] = (
+                levels,
+                np.where(np.isnan(levels), 0.0, weight),
+                digest,
+                {"years_in_range": years_in_range, "missing_platforms": [p.value for p in missing]},
+            )
+        ratings[row, 0], evidence[row, 0], digest, range_check = known[key]
+        digests.append(digest)
+        checks.append(range_check)
+    rows = score_rows(
+        context,
+        model,
+        ScoreKind.SCREENING,
+        score_batch(model, ratings, evidence),
+        [application_id for application_id, _ in applications],
+        digests,
+        vacancy.organisation_id,
+    )
+    for row, range_check in zip(rows, checks, strict=True):
+        row["result"].update(range_check)
+    _replace_scores(session, ScoreKind.SCREENING, rows)
 
 
 def _stored(session: Session, application: Application, kind: ScoreKind) -> ApplicationScore:

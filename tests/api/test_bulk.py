@@ -17,6 +17,7 @@ from app.hiring.csv_import import CandidateRow
 from app.hiring.service import assign_interviewer, create_application, create_candidate
 from app.models import (
     Application,
+    ApplicationScore,
     Candidate,
     ImportStatus,
     Organisation,
@@ -25,7 +26,11 @@ from app.models import (
     User,
     UserRole,
     Vacancy,
+    WebhookDelivery,
+    WebhookSubscription,
 )
+from app.scoring.screening import ScreeningData, score_screening
+from app.scoring.service import profile_context
 from tests.factories import make_api_key
 from tests.test_cli import run
 
@@ -166,7 +171,107 @@ def test_a_failing_batch_rolls_back_alone_and_the_job_says_which_rows(
 
     assert finished.status == ImportStatus.FAILED and finished.processed == 1_000
     assert "rows 1002-2001 were rolled back" in finished.error
+    assert "row 1502: a candidate has this id already" in finished.error
     assert count(db, Candidate, Candidate.full_name.like("Партия %")) == 1_000
+
+
+def test_a_batch_saves_what_one_by_one_saves(db: Session, demo: Organisation) -> None:
+    vacancy = db.get(Vacancy, vacancy_of(db, demo))
+    db.add(
+        WebhookSubscription(
+            organisation_id=demo.id,
+            url="https://receiver.example/hooks",
+            events=["candidate.created"],
+            secret="test-secret",
+        )
+    )
+    profiles = [
+        {},
+        {"years_in_smm": 0.5},
+        {"years_in_smm": 4.0, "platforms": ["vk"]},
+        {"years_in_smm": 12.0, "platforms": ["vk", "telegram"], "ad_tools": ["VK Реклама"]},
+        {"audience_built": 12_000, "cms": [], "portfolio_links": ["https://example.org/c"]},
+        {"years_in_smm": 4.0, "platforms": ["vk"]},  # the same as another: scored once
+    ]
+
+    def rows(tag: str) -> list[CandidateRow]:
+        return [
+            CandidateRow(
+                line=n + 2,
+                full_name=f"{tag} {n}",
+                email=f"{tag}{n}@example.org" if n % 2 else "",
+                location="Казань",
+                source="ats" if n % 2 else "csv",
+                external_id=f"{tag}-{n}" if n % 2 else None,
+                profile=profile,
+            )
+            for n, profile in enumerate(profiles)
+        ]
+
+    for row in rows("one"):
+        candidate = create_candidate(
+            db,
+            organisation_id=demo.id,
+            full_name=row.full_name,
+            email=row.email,
+            phone=row.phone,
+            location=row.location,
+            source=row.source,
+            external_id=row.external_id,
+            profile=row.profile,
+        )
+        create_application(db, vacancy=vacancy, candidate=candidate)
+    bulk.save_rows(db, organisation_id=demo.id, rows=rows("batch"), vacancy=vacancy)
+    db.flush()
+
+    def saved(tag: str) -> list[dict]:
+        found = []
+        for candidate in db.exec(
+            select(Candidate)
+            .where(Candidate.full_name.like(f"{tag} %"))
+            .order_by(Candidate.created_at, Candidate.id)
+        ):
+            application = db.exec(
+                select(Application).where(Application.candidate_id == candidate.id)
+            ).one()
+            score = db.exec(
+                select(ApplicationScore).where(ApplicationScore.application_id == application.id)
+            ).one()
+            [event] = [
+                d.payload
+                for d in db.exec(select(WebhookDelivery))
+                if d.payload["data"]["candidate_id"] == str(candidate.id)
+            ]
+            found.append(
+                {
+                    "candidate": candidate.model_dump(
+                        exclude={"id", "created_at", "updated_at", "full_name", "email"}
+                    )
+                    | {"external_id": bool(candidate.external_id), "email": bool(candidate.email)},
+                    "application": application.model_dump(
+                        include={"organisation_id", "vacancy_id", "stage"}
+                    ),
+                    "score": score.model_dump(
+                        exclude={"id", "created_at", "updated_at", "application_id"}
+                    ),
+                    "event": {"type": event["type"], "source": event["data"]["source"]},
+                }
+            )
+        return found
+
+    one_by_one, batch = saved("one"), saved("batch")
+
+    assert len(batch) == len(profiles) and batch == one_by_one
+    assert db.exec(select(func.count()).select_from(WebhookDelivery)).one() == 2 * len(profiles)
+    # The batch's arrays give what the engine gives scoring one application at a time.
+    context = profile_context(db, vacancy.role_profile_version_id)
+    assert [item["score"]["total"] for item in batch] == [
+        score_screening(
+            context.screening_model, context.profile, ScreeningData.model_validate(profile)
+        ).score.total
+        for profile in profiles
+    ]
+    assert {item["score"]["total"] for item in batch} != {None}
 
 
 def test_export_gives_scores_explanations_and_ats_scorecards(
