@@ -233,13 +233,15 @@ def events_of(
     return list(session.exec(query.limit(limit) if limit else query))
 
 
-def forget_events_before(session: Session, cutoff: datetime, *, dry_run: bool = False) -> int:
-    """Deletes the events older than the cutoff (the retention period); returns how many."""
-    count = session.exec(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.occurred_at < cutoff)
-    ).one()
+def forget_events_before(
+    session: Session, cutoff: datetime, *, organisation_id: uuid.UUID, dry_run: bool = False
+) -> int:
+    """Deletes the organisation's events older than the cutoff (the end of the retention
+    period); returns how many (that would be deleted, on a dry run)."""
+    old = (AuditEvent.organisation_id == organisation_id, AuditEvent.occurred_at < cutoff)
+    count = session.exec(select(func.count()).select_from(AuditEvent).where(*old)).one()
     if not dry_run and count:
-        session.execute(delete(AuditEvent).where(AuditEvent.occurred_at < cutoff))
+        session.execute(delete(AuditEvent).where(*old))
     return count
 
 

@@ -7,7 +7,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from app import migrations
+from app import audit, migrations
 from app.accounts.service import API_KEY_SCOPES, create_api_key, create_user, organisation_by_slug
 from app.db import check_connection, create_db_engine, describe_url, write_session
 from app.demo import DEMO_LOGINS, load_demo
@@ -481,8 +481,20 @@ def import_command(
 @friendly_errors
 def purge_command(organisation_slug: str, dry_run: bool) -> None:
     """Erase the candidates past the organisation's retention policy (try --dry-run first)."""
-    with migrated_session(Settings()) as session:
+    settings = Settings()
+    with migrated_session(settings) as session:
         organisation = organisation_by_slug(session, slug=organisation_slug)
+        days = settings.audit_retention_days
+        forgotten = audit.forget_events_before(
+            session,
+            utcnow() - timedelta(days=days),
+            organisation_id=organisation.id,
+            dry_run=dry_run,
+        )
+        click.echo(
+            f"{organisation.slug}: {forgotten:,} audit events older than {days} days "
+            + ("would be forgotten" if dry_run else "forgotten")
+        )
         due = privacy.due_for_erasure(session, organisation=organisation, now=utcnow())
         click.echo(
             f"{organisation.slug}: {len(due):,} candidates past the retention policy "

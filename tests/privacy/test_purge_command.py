@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
+from app.audit import record
 from app.db import create_db_engine, write_session
 from app.models import Candidate, Organisation
 from tests.test_cli import assert_one_line_error, run
@@ -40,6 +41,10 @@ def test_purge_lists_in_a_dry_run_then_erases(
         session.add(old)
         session.flush()
         old_id = old.id
+        # And an audit event older than the log keeps (365 days by default).
+        record(
+            session, organisation_id=demo.id, action="test.aged", object_type="test", object_id="x"
+        ).occurred_at = datetime(2020, 1, 1, tzinfo=UTC)
     engine.dispose()
     before = names(empty_database_url)
 
@@ -52,6 +57,8 @@ def test_purge_lists_in_a_dry_run_then_erases(
     assert "demo: 1 candidates past the retention policy" in dry.stdout
     assert str(old_id) in dry.stdout and "rejected" in dry.stdout and "due 2020-07-01" in dry.stdout
     assert "nothing was erased (dry run)" in dry.stdout
+    assert "demo: 1 audit events older than 365 days would be forgotten" in dry.stdout
+    assert "demo: 1 audit events older than 365 days forgotten" in real.stdout
     assert "Давний" not in dry.stdout + real.stdout  # ids only, no names on the screen
     assert after_dry == before
     assert real.returncode == 0 and "erased 1 candidates" in real.stdout
