@@ -46,7 +46,7 @@ def count_users(database_url: str) -> int:
 
 
 def test_every_command_has_help() -> None:
-    for command in ("serve", "migrate", "create-user", "create-api-key", "demo"):
+    for command in ("serve", "migrate", "create-user", "create-api-key", "demo", "purge"):
         result = run(command, "--help", env=dict(os.environ))
         assert result.returncode == 0
         assert "Usage: smm-hire " + command in result.stdout

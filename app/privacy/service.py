@@ -204,7 +204,7 @@ def _self_identification(
 
 def export_candidate(session: Session, *, candidate: Candidate, locale: str = "ru") -> dict:
     """Returns everything held about the candidate, JSON-ready: a key per table their data sits
-    in (tables/tests in tests/privacy check that none is missed), ids for the audit events."""
+    in (tests/privacy/test_export.py checks that none is missed), ids for the audit events."""
     organisation = session.get(Organisation, candidate.organisation_id)
     applications = session.exec(
         select(Application, Vacancy)
