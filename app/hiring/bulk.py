@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from app import audit
 from app.db import write_session
@@ -19,16 +19,16 @@ from app.hiring.schemas import CandidateIn
 from app.i18n import gettext_for
 from app.models import (
     Application,
+    AuditEvent,
     Candidate,
     ImportJob,
     ImportStatus,
     Locale,
     Vacancy,
-    new_id,
     utcnow,
 )
-from app.models.base import column_values
-from app.scoring.service import store_screening_scores
+from app.models.base import column_values, new_ids
+from app.scoring.service import profile_context, store_screening_scores
 from app.webhooks.service import emit_many
 
 MAX_ROWS = 100_000
@@ -158,9 +158,8 @@ def save_rows(
         return
     if vacancy is not None and vacancy.organisation_id != organisation_id:
         raise NotFound("no such vacancy")
-    # Ids sorted into the rows' order: UUIDv7s made in the same millisecond are not ordered,
-    # and lists sorted by creation then id should show the file's order.
-    candidate_ids = sorted(new_id() for _ in rows)
+    # Ascending ids: lists sorted by creation, then id, show the rows in the file's order.
+    candidate_ids = new_ids(len(rows))
     template = column_values(Candidate(organisation_id=organisation_id, full_name=""))
     try:
         with session.begin_nested():
@@ -201,9 +200,10 @@ def save_rows(
             for candidate_id, row in zip(candidate_ids, rows, strict=True)
         ],
     )
+    _log_created(session, Candidate, organisation_id, candidate_ids)
     if vacancy is None:
         return
-    application_ids = sorted(new_id() for _ in rows)
+    application_ids = new_ids(len(rows))
     template = column_values(
         Application(
             organisation_id=organisation_id, vacancy_id=vacancy.id, candidate_id=candidate_ids[0]
@@ -216,12 +216,56 @@ def save_rows(
             for application_id, candidate_id in zip(application_ids, candidate_ids, strict=True)
         ],
     )
+    _log_created(session, Application, organisation_id, application_ids)
     store_screening_scores(
         session,
         vacancy,
         [
             (application_id, row.profile)
             for application_id, row in zip(application_ids, rows, strict=True)
+        ],
+    )
+    # Scores written together log one event, as a vacancy's rescoring does.
+    context = profile_context(session, vacancy.role_profile_version_id)
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        action="score.screening.updated",
+        object_type="vacancy",
+        object_id=vacancy.id,
+        details={
+            "applications": len(application_ids),
+            "role_profile_version_id": str(context.profile_version_id),
+            "rubric_version_ids": list(context.rubric_version_ids),
+        },
+    )
+
+
+def _log_created(
+    session: Session, model: type[SQLModel], organisation_id: uuid.UUID, ids: list[uuid.UUID]
+) -> None:
+    """The audit events the session logs at flush for objects it adds ("candidate.created"
+    for each, by the session's actor), for rows inserted past it: one insert for all."""
+    name, object_type, _ = audit.WATCHED[model]
+    actor = audit.actor_of(session)
+    template = column_values(
+        AuditEvent(
+            organisation_id=organisation_id,
+            action=f"{name}.created",
+            object_type=object_type,
+            object_id="",
+            actor_user_id=actor.user_id,
+            actor_api_key_id=actor.api_key_id,
+            on_behalf_of_user_id=actor.on_behalf_of_user_id,
+            ip_address=actor.ip_address[:45],
+            details={},
+        )
+    )
+    session.execute(
+        sa.insert(AuditEvent.__table__),
+        [
+            {**template, "id": event_id, "object_id": str(object_id)}
+            for event_id, object_id in zip(new_ids(len(ids)), ids, strict=True)
         ],
     )
 

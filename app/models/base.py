@@ -36,6 +36,22 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
+_RANDOM_BITS = ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62)  # of a new_id()
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """Returns count new_id()s made in one go, ascending: rows inserted together keep the
+    order they are given in (new_id()s of one millisecond are in random order)."""
+    prefix = new_id().int & ~_RANDOM_BITS  # the millisecond, version and variant
+    randoms = os.urandom(10 * count)
+    return [
+        uuid.UUID(int=prefix | value)
+        for value in sorted(
+            int.from_bytes(randoms[i : i + 10]) & _RANDOM_BITS for i in range(0, 10 * count, 10)
+        )
+    ]
+
+
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware."""
 

@@ -17,8 +17,8 @@ from sqlmodel import Session, select, update
 
 from app.db import write_session
 from app.errors import Conflict, InvalidInput
-from app.models import DeliveryStatus, WebhookDelivery, WebhookSubscription, new_id, utcnow
-from app.models.base import column_values
+from app.models import DeliveryStatus, WebhookDelivery, WebhookSubscription, utcnow
+from app.models.base import column_values, new_ids
 from app.settings import Settings
 from app.webhooks import signing
 from app.webhooks.targets import UnsafeTarget, check_url
@@ -217,18 +217,22 @@ def emit_many(
         }
         for data in events
     ]
+    pairs = [
+        (subscription_id, payload) for subscription_id in subscription_ids for payload in payloads
+    ]
     session.execute(
         sa.insert(WebhookDelivery.__table__),
         [
             {
                 **template,
-                "id": new_id(),
+                "id": delivery_id,
                 "subscription_id": subscription_id,
-                "event_id": f"msg_{new_id().hex}",
+                "event_id": f"msg_{event_id.hex}",
                 "payload": payload,
             }
-            for subscription_id in subscription_ids
-            for payload in payloads
+            for delivery_id, event_id, (subscription_id, payload) in zip(
+                new_ids(len(pairs)), new_ids(len(pairs)), pairs, strict=True
+            )
         ],
     )
 

@@ -18,6 +18,7 @@ from app.hiring.service import assign_interviewer, create_application, create_ca
 from app.models import (
     Application,
     ApplicationScore,
+    AuditEvent,
     Candidate,
     ImportStatus,
     Organisation,
@@ -255,6 +256,15 @@ def test_a_batch_saves_what_one_by_one_saves(db: Session, demo: Organisation) ->
                         exclude={"id", "created_at", "updated_at", "application_id"}
                     ),
                     "event": {"type": event["type"], "source": event["data"]["source"]},
+                    "logged": sorted(
+                        (e.action, e.object_type, e.actor_user_id)
+                        for e in db.exec(
+                            select(AuditEvent).where(
+                                AuditEvent.object_id.in_([str(candidate.id), str(application.id)]),
+                                AuditEvent.action.like("%.created"),
+                            )
+                        )
+                    ),
                 }
             )
         return found
@@ -272,6 +282,17 @@ def test_a_batch_saves_what_one_by_one_saves(db: Session, demo: Organisation) ->
         for profile in profiles
     ]
     assert {item["score"]["total"] for item in batch} != {None}
+    assert batch[0]["logged"] == [
+        ("application.created", "application", None),
+        ("candidate.created", "candidate", None),
+    ]
+    # The batch's scores are one event, as a vacancy's rescoring is.
+    [scored] = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "score.screening.updated", AuditEvent.object_id == str(vacancy.id)
+        )
+    ).all()
+    assert scored.details["applications"] == len(profiles)
 
 
 def test_export_gives_scores_explanations_and_ats_scorecards(
