@@ -13,6 +13,7 @@ import argparse
 import csv
 import io
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -127,9 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=bulk.MAX_ROWS)
     rows = parser.parse_args().rows
-    url = os.environ.get("SMM_HIRE_BENCH_DATABASE_URL") or (
-        f"sqlite:///{os.path.join(tempfile.mkdtemp(prefix='smm-hire-bench-imports-'), 'i.db')}"
-    )
+    folder = tempfile.mkdtemp(prefix="smm-hire-bench-imports-")
+    url = os.environ.get("SMM_HIRE_BENCH_DATABASE_URL") or f"sqlite:///{folder}/i.db"
     engine, organisation_id, vacancy_id, subscription_id = prepare(url)
     run = uuid.uuid4().hex[:8]  # ids of this run, so a kept database can be used again
     data = candidates_csv(rows, run)
@@ -145,6 +145,7 @@ def main() -> None:
     dry, dry_cpu = time.perf_counter() - started, time.process_time() - cpu
     if problems:
         print(f"imports: stopped: the generated rows have problems: {problems[:5]}")
+        shutil.rmtree(folder)
         return
 
     cpu = time.process_time()
@@ -207,6 +208,7 @@ def main() -> None:
         f"{verdict + ' the 60 s goal' if verdict else ''}{status}"
     )
     engine.dispose()
+    shutil.rmtree(folder)  # the SQLite file of 100,000 rows is some 300 MB
 
 
 if __name__ == "__main__":
