@@ -31,7 +31,7 @@ from app.privacy import service as privacy
 from app.profiles.schema import InterviewStage
 from app.rubrics.library import load_library
 from app.rubrics.service import load_builtin_library
-from app.scoring.service import score_applications
+from app.scoring.service import rescore_outdated, score_applications
 from app.settings import Settings
 from app.sheets.service import sheet_document, vacancy_sheet
 from app.web.pdf import sheet_pdf
@@ -102,7 +102,16 @@ def migrate() -> None:
     if state.is_ahead:
         raise ConfigError(state.problem() or "")
     migrations.upgrade(engine)
+    rescored = rescore_outdated_scores(engine)
+    if rescored:
+        click.echo(f"rescored {rescored} stored scores written by an older version")
     click.echo(f"database {describe_url(settings.resolved_database_url)} is up to date")
+
+
+def rescore_outdated_scores(engine: Engine) -> int:
+    """Brings stored scores written by an older version to this version's layout."""
+    with write_session(engine) as session:
+        return rescore_outdated(session)
 
 
 @main.command()
@@ -118,6 +127,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if migrations.schema_state(engine).is_ahead:
         raise ConfigError(migrations.schema_state(engine).problem() or "")
     migrations.upgrade(engine)
+    rescore_outdated_scores(engine)
     engine.dispose()
     settings.resolved_secret_key  # noqa: B018  (made once here, before workers race for it)
     ensure_port_free(settings.host, settings.port)

@@ -128,7 +128,7 @@ def fairness_report(
         total, packed = scores[score_kind].get(application_id, (None, None))
         ratings = {}
         if packed is not None:
-            panel, _, _ = unpack_results(packed, len(criterion_ids))
+            panel, _, _, _ = unpack_results(packed, len(criterion_ids))
             ratings = {
                 cid: value
                 for cid, value in zip(criterion_ids, panel, strict=True)

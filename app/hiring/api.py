@@ -20,6 +20,7 @@ from app.db import read_session
 from app.deps import ApiCaller, DbSession, OnBehalfOf, require_scope
 from app.errors import NotFound
 from app.hiring import bulk, export, service
+from app.hiring.comparison import ranking
 from app.hiring.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -28,6 +29,8 @@ from app.hiring.schemas import (
     CandidateIn,
     CandidateOut,
     CandidatePatch,
+    RankedApplicationOut,
+    RankingOut,
     VacancyIn,
     VacancyOut,
     VacancyPatch,
@@ -556,6 +559,46 @@ def export_applications(
         headers={
             "Content-Disposition": f'attachment; filename="applications-{vacancy.id}.{format}"'
         },
+    )
+
+
+@router.get("/vacancies/{vacancy_id}/ranking", tags=["reports"], responses=ERRORS)
+def vacancy_ranking(
+    vacancy_id: uuid.UUID,
+    db: DbSession,
+    caller: ReportReader,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1_000)] = DEFAULT_PAGE_SIZE,
+) -> RankingOut:
+    """The vacancy's applications in the order of the ranking policy: those who meet every
+    must-have and are not provisional first, by total; then provisional or incomplete ones;
+    then those who do not meet a must-have, whatever their total. Only the first group has a
+    quality band. Scores inform people; they decide nothing."""
+    vacancy = service.vacancy_by_id(
+        db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id
+    )
+    rows = ranking(db, vacancy)
+    return RankingOut(
+        vacancy_id=vacancy.id,
+        count=len(rows),
+        offset=offset,
+        items=[
+            RankedApplicationOut(
+                rank=row.rank,
+                group=row.group.name.lower(),
+                application_id=row.application_id,
+                candidate_id=row.candidate_id,
+                external_id=row.external_id,
+                stage=row.stage,
+                total=row.total,
+                coverage=row.coverage,
+                provisional=row.provisional,
+                outcome=row.outcome,
+                band=row.band,
+                disagreements=row.disagreements,
+            )
+            for row in rows[offset : offset + limit]
+        ],
     )
 
 

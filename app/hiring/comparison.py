@@ -10,10 +10,13 @@ from sqlmodel import Session, select
 
 from app.models import Application, ApplicationScore, Candidate, ScoreKind, Stage, Vacancy
 from app.rubrics.schema import Category
-from app.scoring.service import NO_SPREAD, profile_context
+from app.scoring.engine import DISAGREEMENT_SPREAD
+from app.scoring.ranking import RankGroup, rank_group, rank_key, ranked
+from app.scoring.service import profile_context, unpack_results_rows
 
 TRAITS = ("passion", "communicability", "flexibility")
 SORTABLE = (
+    "rank",
     "name",
     "stage",
     "total",
@@ -27,18 +30,27 @@ SORTABLE = (
 @dataclass
 class ComparisonRow:
     application_id: uuid.UUID
+    candidate_id: uuid.UUID
+    external_id: str | None
     candidate_name: str
     stage: Stage
     total: float | None
     coverage: float | None
     provisional: bool
     outcome: str | None
+    band: str | None
     disagreements: int
     sections: dict[str, float | None]
     traits: dict[str, float | None]  # 0..1 per core trait, for the radar
+    rank: int = 0  # under the ranking policy (app/scoring/ranking.py), from 1
+
+    @property
+    def group(self) -> RankGroup:
+        return rank_group(self.outcome, self.provisional)
 
     def sort_key(self, column: str) -> tuple:
         value = {
+            "rank": self.rank,
             "name": self.candidate_name.casefold(),
             "stage": list(Stage).index(self.stage),
             "total": self.total,
@@ -66,6 +78,9 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
             ApplicationScore.outcome,
             ApplicationScore.criteria_packed,
             ApplicationScore.role_profile_version_id,
+            ApplicationScore.band,
+            Candidate.id,
+            Candidate.external_id,
         )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(
@@ -87,12 +102,9 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
     scores = {name: np.full(len(scored), np.nan) for name in groups}
     disagreements = np.zeros(len(scored), dtype=int)
     if scored:
-        raw = np.frombuffer(b"".join(scored), dtype=np.uint8).reshape(len(scored), 5 * size)
-        panel = raw[:, : 2 * size].copy().view("<u2").astype(float)
-        panel[panel == 0] = np.nan
-        panel /= 100
-        spread = raw[:, 4 * size :]
-        disagreements = ((spread != NO_SPREAD) & (spread >= 2)).sum(axis=1)
+        stored = unpack_results_rows(scored, size)
+        panel = stored.panel
+        disagreements = (np.nan_to_num(stored.spread) >= DISAGREEMENT_SPREAD).sum(axis=1)
         low = np.array([spec.min_level for spec in model.criteria], dtype=float)
         high = np.array([spec.max_level for spec in model.criteria], dtype=float)
         normalised = (panel - low) / (high - low)
@@ -104,6 +116,7 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
     result, position = [], 0
     for row, ok in zip(rows, current, strict=True):
         application_id, stage, name, total, coverage, provisional, outcome = row[:7]
+        band, candidate_id, external_id = row[9:12]
         values = {group: None for group in groups}
         count = 0
         if ok:
@@ -113,12 +126,15 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
         result.append(
             ComparisonRow(
                 application_id=application_id,
+                candidate_id=candidate_id,
+                external_id=external_id,
                 candidate_name=name,
                 stage=stage,
                 total=total if ok else None,
                 coverage=coverage if ok else None,
                 provisional=provisional if ok else True,
                 outcome=outcome if ok else None,
+                band=band if ok else None,
                 disagreements=count,
                 sections={
                     section: None if values[section] is None else values[section] * 100
@@ -128,7 +144,24 @@ def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
                 traits={trait: values[trait] for trait in TRAITS},
             )
         )
+    for rank, row in ranked(result, key=_policy_key):
+        row.rank = rank
     return result
+
+
+def _policy_key(row: ComparisonRow) -> tuple:
+    return rank_key(
+        outcome=row.outcome,
+        provisional=row.provisional,
+        total=row.total,
+        coverage=row.coverage,
+        tie=str(row.application_id),
+    )
+
+
+def ranking(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
+    """Returns the vacancy's applications in the order of the ranking policy."""
+    return sorted(comparison_rows(session, vacancy), key=lambda row: row.rank)
 
 
 def _weighted_mean(normalised: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -145,7 +178,8 @@ def _number(value: float) -> float | None:
 
 
 def sorted_rows(rows: list[ComparisonRow], column: str, descending: bool) -> list[ComparisonRow]:
-    column = column if column in SORTABLE else "total"
+    """Returns the rows sorted by a column; "rank" (the policy, the default) ascends."""
+    column = column if column in SORTABLE else "rank"
     present = [row for row in rows if row.sort_key(column)[0] is False]
     absent = [row for row in rows if row.sort_key(column)[0] is True]
     present.sort(key=lambda row: row.sort_key(column), reverse=descending)
@@ -160,12 +194,14 @@ def comparison_csv(rows: list[ComparisonRow]) -> str:
     sections = [category.value for category in Category]
     writer.writerow(
         [
+            "rank",
             "candidate",
             "stage",
             "total",
             "coverage",
             "provisional",
             "outcome",
+            "band",
             "disagreements",
             *sections,
             *TRAITS,
@@ -174,12 +210,14 @@ def comparison_csv(rows: list[ComparisonRow]) -> str:
     for row in rows:
         writer.writerow(
             [
+                row.rank,
                 row.candidate_name,
                 row.stage.value,
                 _blank(row.total),
                 _blank(row.coverage),
                 row.provisional,
                 row.outcome or "",
+                row.band or "",
                 row.disagreements,
                 *(_blank(row.sections.get(name)) for name in sections),
                 *(_blank(row.traits.get(trait)) for trait in TRAITS),

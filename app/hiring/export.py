@@ -1,5 +1,6 @@
 """A vacancy's applications with their scores and explanations, for an ATS or a spreadsheet:
-JSON (everything, scorecards in the common ATS form) or CSV (one row per application)."""
+JSON (everything, scorecards in the common ATS form) or CSV (one row per application), in the
+order of the ranking policy, each with its rank."""
 
 import csv
 import io
@@ -8,11 +9,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.hiring.comparison import ranking
 from app.models import Application, ApplicationScore, Candidate, Scorecard, ScoreKind, Vacancy
 from app.scorecards.ats_form import to_ats
 from app.scoring.service import explain
 
 CSV_COLUMNS = (
+    "rank",
     "application_id",
     "candidate_id",
     "external_id",
@@ -34,21 +37,18 @@ CSV_COLUMNS = (
 CHUNK = 1_000
 
 
-def _rows(session: Session, vacancy: Vacancy) -> Iterator[tuple[Application, Candidate]]:
-    offset = 0
-    while True:
+def _rows(session: Session, vacancy: Vacancy) -> Iterator[tuple[int, Application, Candidate]]:
+    """Yields (rank, application, candidate) in rank order, erased candidates left out."""
+    order = [(row.rank, row.application_id) for row in ranking(session, vacancy)]
+    for start in range(0, len(order), CHUNK):
+        ranks = {application_id: rank for rank, application_id in order[start : start + CHUNK]}
         chunk = session.exec(
             select(Application, Candidate)
             .join(Candidate, Candidate.id == Application.candidate_id)
-            .where(Application.vacancy_id == vacancy.id, Candidate.erased_at.is_(None))
-            .order_by(Application.created_at, Application.id)
-            .offset(offset)
-            .limit(CHUNK)
+            .where(Application.id.in_(list(ranks)), Candidate.erased_at.is_(None))
         ).all()
-        yield from chunk
-        if len(chunk) < CHUNK:
-            return
-        offset += CHUNK
+        for application, candidate in sorted(chunk, key=lambda pair: ranks[pair[0].id]):
+            yield ranks[application.id], application, candidate
 
 
 def _scores(session: Session, application_ids: list) -> dict[tuple, ApplicationScore]:
@@ -59,20 +59,22 @@ def _scores(session: Session, application_ids: list) -> dict[tuple, ApplicationS
 
 
 def applications(session: Session, vacancy: Vacancy, locale: str) -> Iterator[dict[str, Any]]:
-    """Each application with its candidate, stage, both scores explained and its scorecards."""
-    batch: list[tuple[Application, Candidate]] = []
+    """Each application, in rank order with its rank, with its candidate, stage, both scores
+    explained and its scorecards."""
+    batch: list[tuple[int, Application, Candidate]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
-        scores = _scores(session, [application.id for application, _ in batch])
+        scores = _scores(session, [application.id for _, application, _ in batch])
         cards: dict = {}
         for card in session.exec(
             select(Scorecard).where(
-                Scorecard.application_id.in_([application.id for application, _ in batch])
+                Scorecard.application_id.in_([application.id for _, application, _ in batch])
             )
         ):
             cards.setdefault(card.application_id, []).append(card)
-        for application, candidate in batch:
+        for rank, application, candidate in batch:
             yield {
+                "rank": rank,
                 "application_id": str(application.id),
                 "stage": application.stage.value,
                 "candidate": {
@@ -119,6 +121,7 @@ def as_csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
         )[:5]
         writer.writerow(
             (
+                record["rank"],
                 record["application_id"],
                 record["candidate"]["id"],
                 record["candidate"]["external_id"] or "",

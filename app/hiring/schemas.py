@@ -3,7 +3,7 @@ bodies refuse unknown fields, so ids, organisation and authorship cannot be set 
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -247,3 +247,73 @@ class AssignmentOut(BaseModel):
     user_id: uuid.UUID
     stage: Stage
     created_at: datetime
+
+
+class RankedApplicationOut(BaseModel):
+    """One application's place under the ranking policy, with the score it rests on."""
+
+    rank: int = Field(description="1 is read first; ties are broken by coverage, then by id.")
+    group: Literal["assessed", "tentative", "fails_must_have"] = Field(
+        description="assessed: meets every must-have and is not provisional; tentative: "
+        "provisional, a must-have not assessed, or not scored yet; fails_must_have: a "
+        "must-have below its threshold, whatever the total."
+    )
+    application_id: uuid.UUID
+    candidate_id: uuid.UUID
+    external_id: str | None
+    stage: Stage
+    total: float | None
+    coverage: float | None
+    provisional: bool
+    outcome: str | None
+    band: str | None = Field(description="Only for the assessed group.")
+    disagreements: int = Field(description="Criteria whose raters of one stage differ by 2+.")
+
+
+class RankingOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "vacancy_id": "01965f3b-0c1d-7e2f-8a3b-4c5d6e7f8091",
+                    "count": 2,
+                    "offset": 0,
+                    "items": [
+                        {
+                            "rank": 1,
+                            "group": "assessed",
+                            "application_id": "01965f3e-3f40-7152-8d6e-7f8091021324",
+                            "candidate_id": "01965f3c-1d2e-7f30-9b4c-5d6e7f809102",
+                            "external_id": "ats-4711",
+                            "stage": "interview",
+                            "total": 81.25,
+                            "coverage": 0.92,
+                            "provisional": False,
+                            "outcome": "meets_must_haves",
+                            "band": "strong",
+                            "disagreements": 0,
+                        },
+                        {
+                            "rank": 2,
+                            "group": "fails_must_have",
+                            "application_id": "01965f3e-3f40-7152-8d6e-7f8091021325",
+                            "candidate_id": "01965f3c-1d2e-7f30-9b4c-5d6e7f809103",
+                            "external_id": None,
+                            "stage": "interview",
+                            "total": 97.6,
+                            "coverage": 1.0,
+                            "provisional": False,
+                            "outcome": "does_not_meet_must_haves",
+                            "band": None,
+                            "disagreements": 1,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    vacancy_id: uuid.UUID
+    count: int = Field(description="Applications of the vacancy in all.")
+    offset: int
+    items: list[RankedApplicationOut]

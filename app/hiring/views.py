@@ -13,7 +13,14 @@ from app import audit
 from app.deps import CurrentUser, DbSession, require_role
 from app.errors import AppError, NotFound
 from app.hiring import bulk, csv_import, service
-from app.hiring.comparison import SORTABLE, TRAITS, comparison_csv, comparison_rows, sorted_rows
+from app.hiring.comparison import (
+    SORTABLE,
+    TRAITS,
+    comparison_csv,
+    comparison_rows,
+    ranking,
+    sorted_rows,
+)
 from app.hiring.csv_import import CsvReading, Message, read_candidates
 from app.i18n import N_
 from app.models import (
@@ -220,12 +227,12 @@ def compare(
     vacancy_id: uuid.UUID,
     db: DbSession,
     user: Recruiter,
-    sort: str = "total",
-    desc: bool = True,
+    sort: str = "rank",
+    desc: bool = False,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     """Candidates side by side: sections, must-haves, coverage, disagreement, pictures; a
-    hundred a page, sorted across all of them."""
+    hundred a page, in the ranking policy's order unless sorted by another column."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
     every_row = sorted_rows(comparison_rows(db, vacancy), sort, desc)
     pages = max(1, -(-len(every_row) // COMPARISON_PAGE_SIZE))
@@ -254,7 +261,7 @@ def compare_export(vacancy_id: uuid.UUID, db: DbSession, user: Recruiter) -> Res
     """The comparison as a CSV file."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
     return Response(
-        comparison_csv(sorted_rows(comparison_rows(db, vacancy), "total", True)),
+        comparison_csv(ranking(db, vacancy)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="comparison-{vacancy.id}.csv"'},
     )

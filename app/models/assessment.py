@@ -52,8 +52,8 @@ class Scorecard(OrganisationOwned, table=True):
     summary: str = Field(default="", sa_type=sa.Text)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The submitted ratings packed for the bulk path: one byte per criterion of the profile
-    # version (0: not assessed), then one byte per criterion for the evidence source. A copy
-    # of the criterion_ratings rows, written with them.
+    # version for the level, then one byte per criterion for the evidence source, 0 marking
+    # "not assessed" (so a level of 0 is a rating). A copy of the criterion_ratings rows.
     ratings_packed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
@@ -112,7 +112,11 @@ class ApplicationScore(OrganisationOwned, table=True):
     outcome: str = Field(max_length=40, index=True)
     band: str | None = Field(default=None, max_length=20)
     # Per criterion of the profile version, in its order (see app/scoring/service.py):
-    # panel rating x100 and contribution x100 as 16-bit numbers, then the spread as a byte.
+    # panel rating x100 and contribution x100 as 16-bit numbers, the spread as a byte, then a
+    # status byte (assessed; must-have met, not met or not assessed).
     criteria_packed: bytes = Field(sa_type=sa.LargeBinary)
+    # The layout of criteria_packed (app/scoring/service.py RESULTS_FORMAT); 2 added a status
+    # byte per criterion with the must-have status as the engine decided it.
+    packed_format: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # Section scores and coverage; for screening also the range checks.
     result: dict[str, Any] = Field(sa_type=JSONType)

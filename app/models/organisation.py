@@ -57,6 +57,11 @@ class Organisation(OrganisationBase, TimestampedModel, table=True):
     # before a rejected candidate is erased, and before one who consented to the talent pool is.
     retention_rejected_months: int = Field(default=6, sa_column_kwargs={"server_default": "6"})
     retention_talent_pool_months: int = Field(default=24, sa_column_kwargs={"server_default": "24"})
+    # How panel scores weigh ratings by their evidence (app/scoring/engine.py EvidenceWeighting):
+    # "validity", the ratios of published validities, or "equal".
+    evidence_weighting: str = Field(
+        default="validity", max_length=20, sa_column_kwargs={"server_default": "validity"}
+    )
 
 
 class User(OrganisationOwned, table=True):

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,11 +102,31 @@ class CriterionExplanation(BaseModel):
     title: str
     section: str
     weight: float = Field(description="Share of the whole score when everything is assessed.")
-    rating: float | None = Field(description="The panel rating; null: not assessed.")
-    spread: float | None
-    disagreement: bool = Field(description="The panel's ratings differ by 2 or more points.")
-    contribution: float = Field(description="Points of the total; they add up to the total.")
-    must_have: str | None
+    scale_min: int = Field(description="The lowest level of the criterion's scale.")
+    scale_max: int = Field(description="The highest level of the criterion's scale.")
+    rating: float | None = Field(
+        description="The panel rating on the criterion's scale (evidence-weighted mean or "
+        "median of the ratings, rounded to hundredths); null: not assessed."
+    )
+    normalised_rating: float | None = Field(
+        description="(rating - scale_min) / (scale_max - scale_min): the ordinal scale mapped "
+        "linearly to 0..1."
+    )
+    spread: float | None = Field(
+        description="The largest difference between two raters of one stage, in scale points."
+    )
+    disagreement: bool = Field(
+        description="Two raters of one stage differ by 2 or more points: discuss at the debrief."
+    )
+    contribution: float = Field(
+        description="Points of the total: weight x normalised_rating / coverage x 100, in "
+        "hundredths; the contributions add up to the total."
+    )
+    must_have: Literal["met", "not_met", "not_assessed"] | None = Field(
+        description="For a must-have, the status the scoring engine decided (exactly, on the "
+        "unrounded ratings) and stored with the score; null: not a must-have."
+    )
+    must_have_threshold: int | None = Field(description="The must-have's lowest passing level.")
 
 
 class SectionScore(BaseModel):
@@ -122,7 +142,16 @@ class ScoreOut(BaseModel):
     coverage: float
     provisional: bool
     outcome: str
-    band: str | None
+    band: str | None = Field(
+        description="Quality band of the total; null when the result does not meet a "
+        "must-have, is incomplete or provisional."
+    )
+    formula: str = Field(description="How each criterion's contribution is computed.")
+    evidence_weighting: Literal["validity", "equal"] = Field(
+        description="validity: ratings weigh by the published validity of their evidence; "
+        "equal: every kind of evidence counts the same (the organisation's setting)."
+    )
+    evidence_weights: dict[str, float]
     sections: dict[str, SectionScore]
     criteria: list[CriterionExplanation]
     role_profile_version_id: uuid.UUID

@@ -19,10 +19,20 @@ from app.profiles.schema import RoleProfile
 from app.rubrics.schema import Category, Criterion, EvidenceKind, Rubric
 
 EVIDENCE_WEIGHTS_FILE = Path(__file__).with_name("evidence_weights.yaml")
-DISAGREEMENT_SPREAD = 2  # scale points between the lowest and highest rating
+DISAGREEMENT_SPREAD = 2  # scale points between the lowest and highest rating of one stage
 DEFAULT_COVERAGE_THRESHOLD = 0.6
+# Evidence weights are counted in thousandths, so a panel's weighted sum of integer ratings
+# is an integer and a must-have is decided exactly (never 2.9999999999999996 < 3).
+EVIDENCE_UNITS = 1000
 # Recommendation bands on the 0-100 total, highest first.
 BANDS = ((75.0, "strong"), (60.0, "good"), (40.0, "mixed"), (0.0, "weak"))
+
+
+class EvidenceWeighting(enum.StrEnum):
+    """How much a rating counts by the evidence it rests on (an organisation's choice)."""
+
+    VALIDITY = "validity"  # ratios of published operational validities (evidence_weights.yaml)
+    EQUAL = "equal"  # every kind of evidence counts the same
 
 
 @cache
@@ -30,6 +40,13 @@ def default_evidence_weights() -> dict[EvidenceKind, float]:
     """Returns the weight of each evidence source, from evidence_weights.yaml."""
     data = yaml.safe_load(EVIDENCE_WEIGHTS_FILE.read_text(encoding="utf-8"))
     return {EvidenceKind(kind): float(weight) for kind, weight in data["weights"].items()}
+
+
+def evidence_weights_for(weighting: EvidenceWeighting) -> dict[EvidenceKind, float]:
+    """Returns the weight of each evidence source under the organisation's weighting."""
+    if weighting == EvidenceWeighting.EQUAL:
+        return dict.fromkeys(EvidenceKind, 1.0)
+    return default_evidence_weights()
 
 
 class Outcome(enum.StrEnum):
@@ -42,6 +59,16 @@ class MustHaveStatus(enum.StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     NOT_ASSESSED = "not_assessed"
+
+
+# Each criterion's must-have status as a small integer in arrays (and in stored results).
+MUST_NONE, MUST_MET, MUST_NOT_MET, MUST_NOT_ASSESSED = 0, 1, 2, 3
+MUST_STATUS_BY_CODE = {
+    MUST_NONE: None,
+    MUST_MET: MustHaveStatus.MET,
+    MUST_NOT_MET: MustHaveStatus.NOT_MET,
+    MUST_NOT_ASSESSED: MustHaveStatus.NOT_ASSESSED,
+}
 
 
 @dataclass(frozen=True)
@@ -133,6 +160,9 @@ class Rating:
 class ScorecardInput:
     rater_id: str
     ratings: tuple[Rating, ...]
+    # The stage the ratings were given at: disagreement is looked for among the raters of one
+    # stage, so a person who rates a criterion at two stages never disagrees with themself.
+    stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,32 +204,49 @@ class BatchResult:
     """Scores of many applications; arrays indexed [application] or [application, criterion]."""
 
     panel: np.ndarray  # float, NaN where not assessed
-    spread: np.ndarray  # float, NaN where fewer than one rating
+    spread: np.ndarray  # float: the largest spread within one stage, NaN where not assessed
     contribution: np.ndarray  # points of the total
     total: np.ndarray  # float, NaN where nothing assessed
     coverage: np.ndarray
     section_scores: np.ndarray  # [application, section], NaN where nothing assessed
     section_coverage: np.ndarray
-    must_failed: np.ndarray  # bool per application
-    must_missing: np.ndarray  # bool per application
+    must_status: np.ndarray  # MUST_* code per [application, criterion], decided exactly
+
+    @property
+    def must_failed(self) -> np.ndarray:
+        """bool per application: a must-have was assessed below its threshold."""
+        return (self.must_status == MUST_NOT_MET).any(axis=1)
+
+    @property
+    def must_missing(self) -> np.ndarray:
+        """bool per application: a must-have was not assessed."""
+        return (self.must_status == MUST_NOT_ASSESSED).any(axis=1)
 
 
-def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) -> BatchResult:
-    """Scores applications given ratings[app, rater, criterion] (NaN: not assessed) and the
-    evidence weight of each rating, same shape. Raters without a rating are NaN throughout."""
+def score_batch(
+    model: ScoringModel,
+    ratings: np.ndarray,
+    evidence: np.ndarray,
+    stages: np.ndarray | None = None,
+) -> BatchResult:
+    """Scores applications given ratings[app, rater, criterion] (NaN: not assessed), the
+    evidence weight of each rating (same shape) and the stage of each rater's scorecard,
+    stages[app, rater] (any integers; None: all one stage). Raters without a rating are NaN
+    throughout."""
     assessed = ~np.isnan(ratings)
-    weights = np.where(assessed, evidence, 0.0)
-    weight_sum = weights.sum(axis=1)
-    has_rating = weight_sum > 0
+    # Integer units: the panel's weighted sum is exact, and so is every must-have decision.
+    units = np.where(assessed, np.rint(evidence * EVIDENCE_UNITS), 0).astype(np.int64)
+    levels = np.where(assessed, ratings, 0).astype(np.int64)
+    unit_sum = units.sum(axis=1)
+    weighted_sum = (levels * units).sum(axis=1)
+    has_rating = unit_sum > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         if model.aggregation == "median":
-            panel = _weighted_median(ratings, weights)
+            panel = _weighted_median(ratings, units.astype(float))
         else:
-            panel = np.where(assessed, ratings * weights, 0.0).sum(axis=1) / weight_sum
+            panel = weighted_sum / unit_sum
     panel = np.where(has_rating, panel, np.nan)
-    highest = np.where(assessed, ratings, -np.inf).max(axis=1)
-    lowest = np.where(assessed, ratings, np.inf).min(axis=1)
-    spread = np.where(assessed.any(axis=1), highest - lowest, np.nan)
+    spread = _spread_within_stages(ratings, assessed, stages)
 
     low = np.array([spec.min_level for spec in model.criteria], dtype=float)
     high = np.array([spec.max_level for spec in model.criteria], dtype=float)
@@ -230,15 +277,6 @@ def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) 
             )
         section_coverage[:, index] = covered / global_weights[members].sum()
 
-    thresholds = np.array(
-        [
-            spec.must_have_min if spec.must_have_min is not None else np.nan
-            for spec in model.criteria
-        ]
-    )
-    is_must = ~np.isnan(thresholds)
-    must_failed = (has_rating & is_must & (panel < thresholds)).any(axis=1)
-    must_missing = (~has_rating & is_must).any(axis=1)
     return BatchResult(
         panel,
         spread,
@@ -247,9 +285,45 @@ def score_batch(model: ScoringModel, ratings: np.ndarray, evidence: np.ndarray) 
         coverage,
         section_scores,
         section_coverage,
-        must_failed,
-        must_missing,
+        _must_status(model, panel, weighted_sum, unit_sum, has_rating),
     )
+
+
+def _must_status(
+    model: ScoringModel,
+    panel: np.ndarray,
+    weighted_sum: np.ndarray,
+    unit_sum: np.ndarray,
+    has_rating: np.ndarray,
+) -> np.ndarray:
+    """Returns the MUST_* code of every [application, criterion], decided in integers: the
+    weighted mean reaches the threshold when sum(units x rating) >= threshold x sum(units);
+    a weighted median is one of the ratings, so it is compared as it is."""
+    thresholds = np.array([spec.must_have_min or 0 for spec in model.criteria], dtype=np.int64)
+    is_must = np.array([spec.must_have_min is not None for spec in model.criteria])
+    if model.aggregation == "median":
+        reaches = np.where(has_rating, panel, -1) >= thresholds
+    else:
+        reaches = weighted_sum >= thresholds * unit_sum
+    status = np.where(has_rating, np.where(reaches, MUST_MET, MUST_NOT_MET), MUST_NOT_ASSESSED)
+    return np.where(is_must, status, MUST_NONE).astype(np.int8)
+
+
+def _spread_within_stages(
+    ratings: np.ndarray, assessed: np.ndarray, stages: np.ndarray | None
+) -> np.ndarray:
+    """Returns per [application, criterion] the largest spread (highest minus lowest rating)
+    among the raters of one stage; NaN where nothing is assessed."""
+    if stages is None:
+        stages = np.zeros(ratings.shape[:2], dtype=int)
+    spread = np.full((ratings.shape[0], ratings.shape[2]), np.nan)
+    for stage in np.unique(stages):
+        in_stage = assessed & (stages == stage)[:, :, None]
+        highest = np.where(in_stage, ratings, -np.inf).max(axis=1)
+        lowest = np.where(in_stage, ratings, np.inf).min(axis=1)
+        stage_spread = np.where(in_stage.any(axis=1), highest - lowest, np.nan)
+        spread = np.fmax(spread, stage_spread)
+    return spread
 
 
 def _in_hundredths(contribution: np.ndarray, scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -288,8 +362,11 @@ def outcome_of(must_failed: bool, must_missing: bool) -> Outcome:
     return Outcome.MEETS_MUST_HAVES
 
 
-def bands_of(totals: np.ndarray) -> list[str | None]:
-    """Returns the recommendation band of each total (None where there is no total)."""
+def bands_of(totals: np.ndarray, banded: np.ndarray | None = None) -> list[str | None]:
+    """Returns the recommendation band of each total: None where there is no total, or where
+    `banded` is False (a result that misses a must-have or is provisional gets no band)."""
+    if banded is not None:
+        totals = np.where(banded, totals, np.nan)
     floors = np.array([floor for floor, _ in BANDS])
     names = np.array([name for _, name in BANDS] + [None], dtype=object)
     # Index of the first (highest) floor the total reaches; NaN reaches none.
@@ -298,8 +375,17 @@ def bands_of(totals: np.ndarray) -> list[str | None]:
     return names[first].tolist()
 
 
-def band_of(total: float | None) -> str | None:
-    return bands_of(np.array([np.nan if total is None else total]))[0]
+def band_of(total: float | None, *, outcome: Outcome, provisional: bool) -> str | None:
+    return bands_of(
+        np.array([np.nan if total is None else total]),
+        np.array([is_banded(outcome, provisional)]),
+    )[0]
+
+
+def is_banded(outcome: Outcome | str, provisional: bool) -> bool:
+    """A quality band is given only to a result that meets every must-have on enough of the
+    profile: a band beside a failed must-have or a thin assessment would mislead."""
+    return outcome == Outcome.MEETS_MUST_HAVES and not provisional
 
 
 # --- one application ---------------------------------------------------------------------------
@@ -317,10 +403,13 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
     """Returns the panel's score of one application, with its explanation."""
     index = {criterion_id: position for position, criterion_id in enumerate(model.criterion_ids)}
     # Raters in a fixed order, so the order of the input never changes a result.
-    ordered = sorted(scorecards, key=lambda scorecard: scorecard.rater_id)
+    ordered = sorted(scorecards, key=lambda scorecard: (scorecard.stage, scorecard.rater_id))
     ratings = np.full((1, max(len(ordered), 1), len(index)), np.nan)
     evidence = np.zeros_like(ratings)
+    stage_codes = {stage: code for code, stage in enumerate(sorted({c.stage for c in ordered}))}
+    stages = np.zeros((1, ratings.shape[1]), dtype=int)
     for rater, scorecard in enumerate(ordered):
+        stages[0, rater] = stage_codes[scorecard.stage]
         for rating in scorecard.ratings:
             if rating.criterion_id not in index:
                 raise UnknownCriterion(rating.criterion_id)
@@ -331,22 +420,13 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
                 raise RatingOutOfScale(f"{rating.criterion_id}: {rating.value}")
             ratings[0, rater, index[rating.criterion_id]] = rating.value
             evidence[0, rater, index[rating.criterion_id]] = model.evidence_weights[rating.source]
-    batch = score_batch(model, ratings, evidence)
+    batch = score_batch(model, ratings, evidence, stages)
     global_weights = model.global_weights()
     total = None if math.isnan(batch.total[0]) else float(batch.total[0])
     criteria = []
     for position, spec in enumerate(model.criteria):
         given = tuple(int(value) for value in ratings[0, :, position] if not math.isnan(value))
         panel = batch.panel[0, position]
-        must = None
-        if spec.must_have_min is not None:
-            must = (
-                MustHaveStatus.NOT_ASSESSED
-                if math.isnan(panel)
-                else MustHaveStatus.MET
-                if panel >= spec.must_have_min
-                else MustHaveStatus.NOT_MET
-            )
         spread = batch.spread[0, position]
         criteria.append(
             CriterionResult(
@@ -358,7 +438,7 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
                 spread=None if math.isnan(spread) else int(spread),
                 disagreement=bool(not math.isnan(spread) and spread >= DISAGREEMENT_SPREAD),
                 contribution=float(batch.contribution[0, position]),
-                must_have=must,
+                must_have=MUST_STATUS_BY_CODE[int(batch.must_status[0, position])],
             )
         )
     sections = tuple(
@@ -373,12 +453,14 @@ def score_application(model: ScoringModel, scorecards: list[ScorecardInput]) -> 
         if any(spec.category == category for spec in model.criteria)
     )
     coverage = float(batch.coverage[0])
+    provisional = coverage < model.coverage_threshold
+    outcome = outcome_of(bool(batch.must_failed[0]), bool(batch.must_missing[0]))
     return ScoreResult(
         total=total,
         coverage=coverage,
-        provisional=coverage < model.coverage_threshold,
-        outcome=outcome_of(bool(batch.must_failed[0]), bool(batch.must_missing[0])),
-        band=band_of(total),
+        provisional=provisional,
+        outcome=outcome,
+        band=band_of(total, outcome=outcome, provisional=provisional),
         sections=sections,
         criteria=tuple(criteria),
     )

@@ -1,6 +1,7 @@
 """Scores in the database: the panel and screening scores of an application, recomputed on
 submit, and the bulk rescoring of a whole vacancy from packed ratings."""
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -16,16 +17,20 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from app import audit
+from app.i18n import N_, gettext_for
 from app.models import (
     Application,
     ApplicationScore,
     Candidate,
     CriterionRating,
+    Locale,
+    Organisation,
     RoleProfileVersion,
     RubricVersion,
     Scorecard,
     ScorecardStatus,
     ScoreKind,
+    Stage,
     Vacancy,
     new_id,
     utcnow,
@@ -35,11 +40,15 @@ from app.rubrics.schema import Category, Criterion, EvidenceKind
 from app.rubrics.schema import Rubric as RubricDocument
 from app.scoring.agreement import criterion_agreement, leniency
 from app.scoring.engine import (
+    DISAGREEMENT_SPREAD,
+    MUST_STATUS_BY_CODE,
     BatchResult,
-    MustHaveStatus,
+    EvidenceWeighting,
     RatingOutOfScale,
     ScoringModel,
     bands_of,
+    evidence_weights_for,
+    is_banded,
     outcome_of,
     score_batch,
     scoring_model,
@@ -47,7 +56,8 @@ from app.scoring.engine import (
 from app.scoring.screening import ScreeningData, range_checks, screening_ratings
 from app.webhooks.service import emit
 
-# Evidence sources as bytes in packed ratings; 0 means "not assessed".
+# Evidence sources as bytes in packed ratings; 0 is the "not assessed" mask (so a level byte
+# of 0 is a rating on a 0-based scale).
 EVIDENCE_CODES = {kind: code for code, kind in enumerate(EvidenceKind, start=1)}
 EVIDENCE_BY_CODE = {code: kind for kind, code in EVIDENCE_CODES.items()}
 
@@ -60,8 +70,16 @@ class ProfileContext:
     profile: ProfileDocument
     criteria: dict[str, tuple[RubricDocument, Criterion]]
     rubric_version_ids: list[str]
-    panel_model: ScoringModel
+    panel_model: ScoringModel  # with the validity evidence weights
     screening_model: ScoringModel
+
+    def panel_model_for(self, weighting: EvidenceWeighting) -> ScoringModel:
+        """Returns the panel model under an organisation's evidence weighting."""
+        if weighting == EvidenceWeighting.VALIDITY:
+            return self.panel_model
+        return dataclasses.replace(
+            self.panel_model, evidence_weights=evidence_weights_for(weighting)
+        )
 
     def stage_criteria(self, stage: str) -> list[str]:
         return [cid for plan in self.profile.stages if plan.stage == stage for cid in plan.criteria]
@@ -96,7 +114,8 @@ def profile_context(session: Session, profile_version_id: uuid.UUID) -> ProfileC
 
 
 def pack_ratings(model: ScoringModel, ratings: Iterable[CriterionRating]) -> bytes:
-    """Returns the ratings as bytes in the model's criterion order: levels, then sources."""
+    """Returns the ratings as bytes in the model's criterion order: levels, then sources (a
+    source of 0 marks a criterion not assessed; its level byte is then 0 too)."""
     index = {criterion_id: i for i, criterion_id in enumerate(model.criterion_ids)}
     levels = bytearray(len(index))
     sources = bytearray(len(index))
@@ -113,7 +132,7 @@ def unpack_ratings(
     """Returns ratings (NaN: not assessed) and evidence weights, one row per packed scorecard."""
     raw = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(packed), 2, size)
     levels = raw[:, 0, :].astype(float)
-    levels[levels == 0] = np.nan
+    levels[raw[:, 1, :] == 0] = np.nan
     weight_of_code = np.zeros(len(EVIDENCE_CODES) + 1)
     for code, kind in EVIDENCE_BY_CODE.items():
         weight_of_code[code] = evidence_weights[kind]
@@ -123,28 +142,60 @@ def unpack_ratings(
 # --- storing results ---------------------------------------------------------------------------
 
 NO_SPREAD = 255
+# The layout of ApplicationScore.criteria_packed that this code writes; rows of an older one
+# are rescored by `smm-hire migrate` (rescore_outdated).
+RESULTS_FORMAT = 2
+ASSESSED = 1  # bit 0 of a criterion's status byte; bits 1-2: its MUST_* code
 
 
 def pack_results(batch: BatchResult) -> list[bytes]:
-    """Returns each application's per-criterion results as bytes (panel x100 and contribution
-    x100 as little-endian 16-bit numbers, 0 panel meaning not assessed; then spread bytes)."""
-    panel = np.where(np.isnan(batch.panel), 0, np.round(batch.panel * 100)).astype("<u2")
+    """Returns each application's per-criterion results as bytes: panel x100 and contribution
+    x100 as little-endian 16-bit numbers, the spread as a byte (255: none), then a status
+    byte (assessed, and the must-have status decided by the engine)."""
+    assessed = ~np.isnan(batch.panel)
+    panel = np.where(assessed, np.round(batch.panel * 100), 0).astype("<u2")
     contribution = np.round(batch.contribution * 100).astype("<u2")
     spread = np.where(np.isnan(batch.spread), NO_SPREAD, batch.spread).astype(np.uint8)
-    rows = np.concatenate([panel.view(np.uint8), contribution.view(np.uint8), spread], axis=1)
+    status = (assessed * ASSESSED | batch.must_status.astype(np.uint8) << 1).astype(np.uint8)
+    rows = np.concatenate(
+        [panel.view(np.uint8), contribution.view(np.uint8), spread, status], axis=1
+    )
     return [row.tobytes() for row in rows]
 
 
-def unpack_results(packed: bytes, size: int) -> tuple[list, list, list]:
-    """Returns panel ratings (None: not assessed), contributions and spreads (None: none)."""
-    raw = np.frombuffer(packed, dtype=np.uint8)
-    panel = raw[: 2 * size].view("<u2") / 100
-    contribution = raw[2 * size : 4 * size].view("<u2") / 100
-    spread = raw[4 * size :]
+@dataclass(frozen=True)
+class StoredResults:
+    """Per-criterion results of stored scores, arrays indexed [score, criterion]."""
+
+    panel: np.ndarray  # NaN: not assessed
+    contribution: np.ndarray
+    spread: np.ndarray  # NaN: none
+    must_status: np.ndarray  # MUST_* codes, as the engine decided them
+
+
+def unpack_results_rows(packed: list[bytes], size: int) -> StoredResults:
+    """Returns the per-criterion results of many stored scores at once."""
+    raw = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(packed), 6 * size)
+    status = raw[:, 5 * size :]
+    panel = raw[:, : 2 * size].copy().view("<u2") / 100
+    spread = raw[:, 4 * size : 5 * size].astype(float)
+    return StoredResults(
+        panel=np.where(status & ASSESSED, panel, np.nan),
+        contribution=raw[:, 2 * size : 4 * size].copy().view("<u2") / 100,
+        spread=np.where(spread == NO_SPREAD, np.nan, spread),
+        must_status=(status >> 1).astype(np.int8),
+    )
+
+
+def unpack_results(packed: bytes, size: int) -> tuple[list, list, list, list]:
+    """Returns one stored score's panel ratings (None: not assessed), contributions, spreads
+    (None: none) and must-have statuses (None: not a must-have)."""
+    results = unpack_results_rows([packed], size)
     return (
-        [None if value == 0 else float(value) for value in panel],
-        [float(value) for value in contribution],
-        [None if value == NO_SPREAD else int(value) for value in spread],
+        [None if np.isnan(value) else float(value) for value in results.panel[0]],
+        [float(value) for value in results.contribution[0]],
+        [None if np.isnan(value) else int(value) for value in results.spread[0]],
+        [MUST_STATUS_BY_CODE[int(code)] for code in results.must_status[0]],
     )
 
 
@@ -162,18 +213,23 @@ def score_rows(
     application_ids: list,
     digests: list[str],
     organisation_id: uuid.UUID,
+    weighting: EvidenceWeighting = EvidenceWeighting.VALIDITY,
 ) -> list[dict[str, Any]]:
     """Returns the application_scores rows of a batch, built column-wise."""
     now = utcnow()
     totals = _nullable(batch.total, 2)
-    bands = bands_of(batch.total)
     coverages = np.round(batch.coverage, 6).tolist()
+    provisional = (batch.coverage < model.coverage_threshold).tolist()
     outcomes = [
         outcome_of(failed, missing).value
         for failed, missing in zip(
             batch.must_failed.tolist(), batch.must_missing.tolist(), strict=True
         )
     ]
+    bands = bands_of(
+        batch.total,
+        np.array([is_banded(*pair) for pair in zip(outcomes, provisional, strict=True)], bool),
+    )
     sections = [category.value for category in Category]
     live = [
         i
@@ -195,15 +251,17 @@ def score_rows(
             "inputs_sha256": digests[row],
             "total": totals[row],
             "coverage": coverages[row],
-            "provisional": coverages[row] < model.coverage_threshold,
+            "provisional": provisional[row],
             "outcome": outcomes[row],
             "band": bands[row],
             "criteria_packed": packed[row],
+            "packed_format": RESULTS_FORMAT,
             "result": {
                 "sections": {
                     sections[i]: [section_scores[row][j], section_coverage[row][j]]
                     for j, i in enumerate(live)
-                }
+                },
+                "evidence_weighting": weighting.value,
             },
         }
         for row, application_id in enumerate(application_ids)
@@ -225,19 +283,30 @@ def _replace_scores(session: Session, kind: ScoreKind, rows: list[dict[str, Any]
 
 
 @lru_cache(maxsize=64)
-def _hash_prefix(profile_version_id: uuid.UUID, rubric_version_ids: tuple, kind: ScoreKind) -> Any:
+def _hash_prefix(
+    profile_version_id: uuid.UUID,
+    rubric_version_ids: tuple,
+    kind: ScoreKind,
+    weighting: EvidenceWeighting,
+) -> Any:
     prefix = hashlib.sha256()
     prefix.update(str(profile_version_id).encode())
     prefix.update(",".join(sorted(rubric_version_ids)).encode())
     prefix.update(kind.value.encode())
+    prefix.update(weighting.value.encode())
     return prefix
 
 
-def inputs_sha256(context: ProfileContext, kind: ScoreKind, parts: Iterable[bytes]) -> str:
+def inputs_sha256(
+    context: ProfileContext,
+    kind: ScoreKind,
+    parts: Iterable[bytes],
+    weighting: EvidenceWeighting = EvidenceWeighting.VALIDITY,
+) -> str:
     """Returns the hash of everything a score is computed from: the profile and rubric
-    versions, and the inputs in a fixed order."""
+    versions, the evidence weighting, and the inputs in a fixed order."""
     digest = _hash_prefix(
-        context.profile_version_id, tuple(context.rubric_version_ids), kind
+        context.profile_version_id, tuple(context.rubric_version_ids), kind, weighting
     ).copy()
     for part in parts:
         digest.update(len(part).to_bytes(4, "little"))
@@ -362,40 +431,45 @@ def _stored(session: Session, application: Application, kind: ScoreKind) -> Appl
     ).one()
 
 
+# How each line of an explanation is computed, for a reader to redo by hand.
+CONTRIBUTION_FORMULA = N_("contribution = weight × normalised rating ÷ coverage × 100")
+
+
 def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> dict[str, Any]:
-    """Returns the stored score with its explanation: every criterion's rating, weight and
-    contribution (the contributions add up to the total)."""
+    """Returns the stored score with its explanation: every criterion's rating on its scale,
+    the rating normalised to 0..1, its weight and its contribution = weight x normalised
+    rating / coverage x 100 (the contributions, in hundredths, add up to the total), and the
+    must-have status the engine decided."""
     context = profile_context(session, score.role_profile_version_id)
     model = context.screening_model if score.kind == ScoreKind.SCREENING else context.panel_model
     weights = model.global_weights()
     result = score.result
-    panels, contributions, spreads = unpack_results(score.criteria_packed, len(model.criteria))
+    panels, contributions, spreads, musts = unpack_results(
+        score.criteria_packed, len(model.criteria)
+    )
     criteria = []
     for i, spec in enumerate(model.criteria):
-        panel = panels[i]
-        must = None
-        if spec.must_have_min is not None:
-            must = (
-                MustHaveStatus.NOT_ASSESSED
-                if panel is None
-                else MustHaveStatus.MET
-                if panel >= spec.must_have_min
-                else MustHaveStatus.NOT_MET
-            ).value
-        spread = spreads[i]
+        panel, spread = panels[i], spreads[i]
         criteria.append(
             {
                 "criterion_id": spec.id,
                 "title": context.criteria[spec.id][1].title.in_(locale),
                 "section": spec.category.value,
                 "weight": round(float(weights[i]), 6),
+                "scale_min": spec.min_level,
+                "scale_max": spec.max_level,
                 "rating": panel,
+                "normalised_rating": None
+                if panel is None
+                else round((panel - spec.min_level) / (spec.max_level - spec.min_level), 4),
                 "spread": spread,
-                "disagreement": spread is not None and spread >= 2,
+                "disagreement": spread is not None and spread >= DISAGREEMENT_SPREAD,
                 "contribution": contributions[i],
-                "must_have": must,
+                "must_have": None if musts[i] is None else musts[i].value,
+                "must_have_threshold": spec.must_have_min,
             }
         )
+    weighting = EvidenceWeighting(result.get("evidence_weighting", EvidenceWeighting.VALIDITY))
     return {
         "kind": score.kind.value,
         "total": score.total,
@@ -403,6 +477,11 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
         "provisional": score.provisional,
         "outcome": score.outcome,
         "band": score.band,
+        "formula": gettext_for(Locale(locale))(CONTRIBUTION_FORMULA),
+        "evidence_weighting": weighting.value,
+        "evidence_weights": {
+            kind.value: weight for kind, weight in evidence_weights_for(weighting).items()
+        },
         "sections": {
             name: {"score": values[0], "coverage": values[1]}
             for name, values in result["sections"].items()
@@ -417,6 +496,16 @@ def explain(session: Session, score: ApplicationScore, locale: str = "ru") -> di
 
 
 # --- a whole vacancy at once -------------------------------------------------------------------
+
+
+def evidence_weighting_of(session: Session, organisation_id: uuid.UUID) -> EvidenceWeighting:
+    """Returns the evidence weighting the organisation chose for its panel scores."""
+    weighting = session.execute(
+        sa.select(Organisation.__table__.c.evidence_weighting).where(
+            Organisation.__table__.c.id == organisation_id
+        )
+    ).scalar_one()
+    return EvidenceWeighting(weighting)
 
 
 @dataclass(frozen=True)
@@ -440,7 +529,8 @@ def score_applications(
     progress(done, total) after each chunk."""
     started = time.perf_counter()
     context = profile_context(session, vacancy.role_profile_version_id)
-    model = context.panel_model
+    weighting = evidence_weighting_of(session, vacancy.organisation_id)
+    model = context.panel_model_for(weighting)
     size = len(model.criterion_ids)
     table, cards_table = Application.__table__, Scorecard.__table__
     # Ids as the database gives them (no UUID objects made per row: this path reads a lot).
@@ -455,13 +545,18 @@ def score_applications(
             sa.type_coerce(cards_table.c.interviewer_user_id, sa.String),
             sa.type_coerce(cards_table.c.role_profile_version_id, sa.String),
             cards_table.c.ratings_packed,
+            cards_table.c.stage,
         )
         .where(
             cards_table.c.application_id.in_(chosen.scalar_subquery()),
             cards_table.c.status == ScorecardStatus.SUBMITTED,
             cards_table.c.ratings_packed.is_not(None),
         )
-        .order_by(cards_table.c.application_id, cards_table.c.interviewer_user_id)
+        .order_by(
+            cards_table.c.application_id,
+            cards_table.c.stage,
+            cards_table.c.interviewer_user_id,
+        )
     ).all()
     position = {application_id: i for i, application_id in enumerate(ids)}
     packed = _in_model_order(session, model, cards)
@@ -479,17 +574,20 @@ def score_applications(
     raters = int(slot.max()) + 1 if len(cards) else 1
     ratings = np.full((len(ids), raters, size), np.nan)
     evidence = np.zeros_like(ratings)
+    stages = np.full((len(ids), raters), -1)
     ratings[app_index, slot] = ratings_rows
     evidence[app_index, slot] = evidence_rows
+    stage_index = {stage.value: i for i, stage in enumerate(Stage)}
+    stages[app_index, slot] = [stage_index[str(Stage(card[4]))] for card in cards]
 
     inputs: list[list[bytes]] = [[] for _ in ids]
-    for (application_id, rater_id, _, _), blob in zip(cards, packed, strict=True):
-        inputs[position[application_id]].append(str(rater_id).encode() + blob)
-    digests = [inputs_sha256(context, ScoreKind.PANEL, parts) for parts in inputs]
+    for (application_id, rater_id, _, _, stage), blob in zip(cards, packed, strict=True):
+        inputs[position[application_id]].append(f"{Stage(stage)}:{rater_id}".encode() + blob)
+    digests = [inputs_sha256(context, ScoreKind.PANEL, parts, weighting) for parts in inputs]
     application_uuids = [uuid.UUID(str(application_id)) for application_id in ids]
     for start in range(0, len(ids), chunk):
         end = min(start + chunk, len(ids))
-        batch = score_batch(model, ratings[start:end], evidence[start:end])
+        batch = score_batch(model, ratings[start:end], evidence[start:end], stages[start:end])
         rows = score_rows(
             context,
             model,
@@ -498,6 +596,7 @@ def score_applications(
             application_uuids[start:end],
             digests[start:end],
             vacancy.organisation_id,
+            weighting,
         )
         _replace_scores(session, ScoreKind.PANEL, rows)
         if progress:
@@ -515,7 +614,7 @@ def _in_model_order(session: Session, model: ScoringModel, cards: list) -> list[
     for another profile version has its criteria in that version's order)."""
     converters: dict[Any, Callable[[bytes], bytes] | None] = {}
     packed = []
-    for _, _, version, blob in cards:
+    for _, _, version, blob, *_ in cards:
         if version not in converters:
             converters[version] = _converter(session, model, version)
         convert = converters[version]
@@ -574,3 +673,58 @@ def vacancy_agreement(session: Session, vacancy: Vacancy) -> tuple[list, list]:
         [criterion_agreement(criterion_id, panel) for criterion_id in model.criterion_ids],
         leniency(panel),
     )
+
+
+def rescore_outdated(session: Session) -> int:
+    """Rescores every stored score written in an older layout of its packed results (after an
+    upgrade), vacancy by vacancy; returns how many scores were rewritten."""
+    table = ApplicationScore.__table__
+    outdated = session.execute(
+        sa.select(table.c.application_id, table.c.kind).where(
+            table.c.packed_format < RESULTS_FORMAT
+        )
+    ).all()
+    by_vacancy: dict[uuid.UUID, dict[ScoreKind, list[uuid.UUID]]] = {}
+    for application_id, kind in outdated:
+        application = session.get(Application, application_id)
+        by_vacancy.setdefault(application.vacancy_id, {}).setdefault(ScoreKind(kind), []).append(
+            application_id
+        )
+    for vacancy_id, kinds in by_vacancy.items():
+        vacancy = session.get(Vacancy, vacancy_id)
+        if ScoreKind.PANEL in kinds:
+            score_applications(session, vacancy, application_ids=kinds[ScoreKind.PANEL])
+        if ScoreKind.SCREENING in kinds:
+            candidates = session.exec(
+                select(Application.id, Candidate.profile)
+                .join(Candidate, Candidate.id == Application.candidate_id)
+                .where(Application.id.in_(kinds[ScoreKind.SCREENING]))
+            ).all()
+            store_screening_scores(session, vacancy, [tuple(row) for row in candidates])
+    return len(outdated)
+
+
+def set_evidence_weighting(
+    session: Session, *, organisation: Organisation, weighting: EvidenceWeighting
+) -> int:
+    """Sets how the organisation's panel scores weigh evidence and rescores every vacancy of
+    the organisation with it; returns how many applications were rescored."""
+    # Locked, so two admins saving at once rescore with the weighting that is stored.
+    session.execute(
+        sa.select(Organisation.__table__.c.id)
+        .where(Organisation.__table__.c.id == organisation.id)
+        .with_for_update()
+    )
+    organisation.evidence_weighting = weighting.value
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=organisation.id,
+        action="scoring_settings.updated",
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"evidence_weighting": weighting.value},
+    )
+    vacancies = session.exec(select(Vacancy).where(Vacancy.organisation_id == organisation.id))
+    return sum(score_applications(session, vacancy).applications for vacancy in vacancies.all())

@@ -76,6 +76,10 @@ OUTCOME_LABELS = {
     "does_not_meet_must_haves": N_("Does not meet the must-haves"),
     "incomplete": N_("Must-haves not all assessed"),
 }
+EVIDENCE_WEIGHTING_LABELS = {
+    "validity": N_("by published validity"),
+    "equal": N_("equal for every kind of evidence"),
+}
 BAND_LABELS = {"strong": N_("Strong"), "good": N_("Good"), "mixed": N_("Mixed"), "weak": N_("Weak")}
 RECOMMENDATION_LABELS = {
     "strong_no": N_("Strong no"),
@@ -126,6 +130,7 @@ def all_labels() -> dict[str, dict[str, str]]:
         "decision_labels": DECISION_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "band_labels": BAND_LABELS,
+        "evidence_weighting_labels": EVIDENCE_WEIGHTING_LABELS,
         "recommendation_labels": RECOMMENDATION_LABELS,
         "vacancy_status_labels": VACANCY_STATUS_LABELS,
         "trait_labels": TRAIT_LABELS,

@@ -200,7 +200,8 @@ def test_the_comparison_downloads_as_csv_with_every_candidate(
     )
 
     lines = csv_file.text.lstrip("\ufeff").strip().splitlines()
-    assert lines[0].startswith("candidate,stage,total")
+    assert lines[0].startswith("rank,candidate,stage,total")
+    assert [line.split(",")[0] for line in lines[1:]] == [str(n) for n in range(1, len(lines))]
     names = re.findall(r'<th scope="row"><a [^>]+>([^<]+)</a>', page.text)
     assert names == sorted(names, key=str.casefold)
     assert len(lines) - 1 == len(names)
