@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Mapping
 
+from app.i18n import N_
 from app.profiles.schema import RoleProfile
 from app.rubrics.checks import Problem
 from app.rubrics.schema import Criterion, Rubric
@@ -79,9 +80,17 @@ def check_profile(
             levels = criteria[must_have.criterion][0].scale.levels
             if must_have.min_rating not in levels:
                 problems.append(
-                    Problem(
+                    Problem.translatable(
                         (*path, "min_rating"),
-                        f"{must_have.min_rating} is not a level of the scale {levels}",
+                        N_(
+                            "%(rating)s is outside the scale of %(criterion)s, "
+                            "%(lowest)s to %(highest)s: choose a level from %(lowest)s to "
+                            "%(highest)s"
+                        ),
+                        rating=must_have.min_rating,
+                        criterion=must_have.criterion,
+                        lowest=levels[0],
+                        highest=levels[-1],
                     )
                 )
 

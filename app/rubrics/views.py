@@ -14,6 +14,7 @@ from app.profiles.forms import draft_from_form, form_state
 from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform
 from app.profiles.weights import section_weights
 from app.rubrics import service
+from app.rubrics.checks import Problem
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
@@ -211,7 +212,7 @@ def _builder(
     *,
     draft: dict[str, Any],
     stored: service.StoredProfile | None,
-    problems: list | None = None,
+    problems: list[Problem] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -303,7 +304,7 @@ def _own_profile(db: DbSession, user: User, profile_id: uuid.UUID) -> service.St
     return stored
 
 
-def _problems_of(exc: AppError) -> list[tuple[str, str]]:
+def _problems_of(exc: AppError) -> list[Problem]:
     if isinstance(exc, service.DocumentInvalid):
-        return [(problem.field, problem.message) for problem in exc.problems]
-    return [(exc.field or "", exc.detail)]
+        return exc.problems
+    return [Problem((exc.field,) if exc.field else (), exc.detail)]

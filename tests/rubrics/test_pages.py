@@ -218,3 +218,45 @@ def test_the_interview_sheet_pdf_has_every_criterion_of_the_stage_in_cyrillic(
     assert "Вера Кандидатова" in flat
     for cid in stage_ids:
         assert " ".join(titles[cid].split()) in flat, cid
+
+
+def weekend_editor_form(builder: httpx.Response, **fields: object) -> dict:
+    return {
+        "csrf_token": csrf_token_of(builder),
+        "id": "weekend_editor",
+        "level": "junior",
+        "title_ru": "Редактор выходного дня",
+        "title_en": "Weekend editor",
+        "summary_ru": "Ведёт публикации по выходным.",
+        "summary_en": "Runs the weekend posts.",
+        "section__organisation": "100",
+        "pick": ["organisation.deadlines"],
+        "stage__organisation.deadlines": "interview",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("must", "message"),
+    [
+        (
+            "7",
+            "7 — вне шкалы критерия organisation.deadlines (от 1 до 4): выберите уровень от 1 до 4",
+        ),
+        ("2,5", "2.5 — не уровень шкалы: порог обязательного требования — целый уровень шкалы"),
+    ],
+)
+def test_a_threshold_off_the_scale_shows_the_form_again_in_russian(
+    hr: httpx.Client, must: str, message: str
+) -> None:
+    builder = hr.get("/profiles/new")
+
+    page = hr.post(
+        "/profiles/new",
+        data=weekend_editor_form(builder, **{"must__organisation.deadlines": must}),
+    )
+
+    assert page.status_code == 400
+    assert "<code>must_haves.0.min_rating</code>" in page.text
+    assert message in page.text
+    assert "weekend_editor" not in hr.get("/profiles").text
