@@ -5,13 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from app import audit
 from app.deps import CurrentUser, DbSession, ProfileManager
 from app.errors import AppError, Conflict, NotFound
 from app.models import User
+from app.profiles.checks import stage_warnings
 from app.profiles.forms import draft_from_form, form_state
-from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform
+from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform, StagePlan
 from app.profiles.weights import section_weights
 from app.rubrics import service
 from app.rubrics.checks import Problem
@@ -145,6 +147,7 @@ def profile_page(
         sections=section_weights(stored.document, criteria),
         musts={must.criterion: must.min_rating for must in stored.document.must_haves},
         can_manage=_can_manage(user),
+        warnings=stage_warnings(stored.document.stages),
     )
 
 
@@ -224,6 +227,7 @@ def _builder(
         state=form_state(draft),
         stored=stored,
         problems=problems or [],
+        warnings=stage_warnings(_stage_plans(draft)),
         rubrics=service.visible_rubrics(db, organisation_id=user.organisation_id),
         categories=list(Category),
         levels=list(Level),
@@ -308,3 +312,14 @@ def _problems_of(exc: AppError) -> list[Problem]:
     if isinstance(exc, service.DocumentInvalid):
         return exc.problems
     return [Problem((exc.field,) if exc.field else (), exc.detail)]
+
+
+def _stage_plans(draft: dict[str, Any]) -> list[StagePlan]:
+    """Returns the draft's stage plans that are well-formed (the others are reported)."""
+    plans = []
+    for plan in draft.get("stages", []):
+        try:
+            plans.append(StagePlan.model_validate(plan))
+        except ValidationError:
+            continue
+    return plans
