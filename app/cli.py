@@ -388,20 +388,24 @@ def rubrics_check(paths: tuple[Path, ...]) -> None:
     """Validate rubric and profile files (default: the built-in rubrics/ folder).
 
     A folder holds rubrics, and role profiles in its profiles/ subfolder. Every problem is
-    printed as file:line: path: what is wrong and the fix.
+    printed as file:line: path: what is wrong and the fix; warnings (a stage with more criteria
+    than a panel can rate well) are printed too but do not fail the check.
     """
     library = load_library(list(paths) or None)
     for problem in library.problems:
         click.echo(str(problem), err=True)
+    for warning in library.warnings:
+        click.echo(f"warning: {warning}", err=True)
     criteria = sum(len(rubric.criteria()) for rubric in library.rubrics.values())
     if library.problems:
         click.echo(
             f"{len(library.problems)} problem(s); fix them and run the check again", err=True
         )
         sys.exit(1)
+    warned = f", {len(library.warnings)} warning(s)" if library.warnings else ""
     click.echo(
         f"ok: {len(library.rubrics)} rubric(s), {criteria} criteria, "
-        f"{len(library.profiles)} profile(s)"
+        f"{len(library.profiles)} profile(s){warned}"
     )
 
 

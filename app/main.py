@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     library = builtin_library(settings.rubrics_dir)
     for library_problem in library.problems:
         logger.error("rubric library: %s (file refused; the rest is served)", library_problem)
+    for library_warning in library.warnings:
+        logger.warning("rubric library: %s (file loaded)", library_warning)
     if schema_state(engine).is_current:
         load_builtin_library(engine, library)
 

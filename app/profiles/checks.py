@@ -1,11 +1,27 @@
 """Checks of a role profile against the criteria it picks: each problem with its path and fix."""
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from app.profiles.schema import RoleProfile
+from app.i18n import N_
+from app.profiles.schema import InterviewStage, RoleProfile, StagePlan
 from app.rubrics.checks import Problem
-from app.rubrics.schema import Criterion, Rubric
+from app.rubrics.schema import Criterion, EvidenceKind, Rubric
+
+# Structured interviews cover about 6-12 dimensions (Campion, Palmer & Campion 1997), at
+# about 5 minutes each; a stage rated in conversation with more is warned about.
+MAX_STAGE_CRITERIA = 12
+MINUTES_PER_CRITERION = 5
+# Screening is rated mostly from the CV and the application, not in a conversation.
+CONVERSATION_STAGES = (InterviewStage.INTERVIEW, InterviewStage.WORK_SAMPLE, InterviewStage.FINAL)
+# The evidence a stage produces: a criterion belongs at a stage that gives evidence it accepts
+# (the final interview is the second interview, with the references checked by then).
+STAGE_EVIDENCE: dict[InterviewStage, frozenset[EvidenceKind]] = {
+    InterviewStage.SCREENING: frozenset({EvidenceKind.CV, EvidenceKind.SCREENING}),
+    InterviewStage.INTERVIEW: frozenset({EvidenceKind.INTERVIEW}),
+    InterviewStage.WORK_SAMPLE: frozenset({EvidenceKind.WORK_SAMPLE}),
+    InterviewStage.FINAL: frozenset({EvidenceKind.INTERVIEW, EvidenceKind.REFERENCE}),
+}
 
 
 def check_profile(
@@ -79,9 +95,17 @@ def check_profile(
             levels = criteria[must_have.criterion][0].scale.levels
             if must_have.min_rating not in levels:
                 problems.append(
-                    Problem(
+                    Problem.translatable(
                         (*path, "min_rating"),
-                        f"{must_have.min_rating} is not a level of the scale {levels}",
+                        N_(
+                            "%(rating)s is outside the scale of %(criterion)s, "
+                            "%(lowest)s to %(highest)s: choose a level from %(lowest)s to "
+                            "%(highest)s"
+                        ),
+                        rating=must_have.min_rating,
+                        criterion=must_have.criterion,
+                        lowest=levels[0],
+                        highest=levels[-1],
                     )
                 )
 
@@ -120,3 +144,25 @@ def check_profile(
             )
         )
     return problems
+
+
+def stage_warnings(stages: Iterable[StagePlan]) -> list[Problem]:
+    """Returns a warning for each stage rated in conversation with more than 12 criteria:
+    a panel cannot rate that many well in one sitting (the profile is saved all the same)."""
+    warnings = []
+    for index, plan in enumerate(stages):
+        count = len(plan.criteria)
+        if plan.stage in CONVERSATION_STAGES and count > MAX_STAGE_CRITERIA:
+            warnings.append(
+                Problem.translatable(
+                    ("stages", index, "criteria"),
+                    N_(
+                        "stage %(stage)s: %(count)s criteria, about %(minutes)s minutes; "
+                        "structured interviews cover 6-12: move some to another stage"
+                    ),
+                    stage=plan.stage.value,
+                    count=count,
+                    minutes=count * MINUTES_PER_CRITERION,
+                )
+            )
+    return warnings

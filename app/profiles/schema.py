@@ -6,7 +6,7 @@ Pure data validation, like the rubric schema; documented in rubrics/profiles/REA
 import enum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from app.rubrics.schema import Category, Identifier, Strict, Text
 
@@ -59,7 +59,8 @@ class MustHave(Strict):
     """A criterion whose panel rating must reach min_rating, whatever the total."""
 
     criterion: Identifier
-    min_rating: int = Field(ge=1)
+    # A level of the criterion's scale (checked against it); 1.0 is refused like 1.5.
+    min_rating: StrictInt = Field(ge=0)
 
 
 class StagePlan(Strict):

@@ -3,10 +3,12 @@
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.i18n import N_
 from app.rubrics.schema import QuestionKind, Rubric
 from app.rubrics.seed import SEED_LISTS
 
@@ -21,6 +23,15 @@ class Problem:
     message: str
     file: str | None = None
     line: int | None = None
+    # The message as a gettext id with its values, for pages in the user's language; a
+    # message without one is shown as it is (in English).
+    text: str | None = None
+    values: Mapping[str, object] = dataclass_field(default_factory=dict)
+
+    @classmethod
+    def translatable(cls, path: Path, text: str, **values: object) -> "Problem":
+        """Returns a problem whose English message is the gettext id filled with the values."""
+        return cls(path, text % values, text=text, values=values)
 
     @property
     def field(self) -> str:
@@ -60,9 +71,22 @@ def _message_for(error: Mapping[str, Any]) -> str:
 
 
 def problems_from_validation(exc: ValidationError) -> list[Problem]:
-    return [
-        Problem(path=tuple(error["loc"]), message=_message_for(error)) for error in exc.errors()
-    ]
+    return [_problem_for(error) for error in exc.errors()]
+
+
+def _problem_for(error: Mapping[str, Any]) -> Problem:
+    path = tuple(error["loc"])
+    if path and path[-1] == "min_rating" and error["type"] in ("int_type", "greater_than_equal"):
+        # The profile builder's form can send this: it is shown in the user's language.
+        return Problem.translatable(
+            path,
+            N_(
+                "%(value)s is not a level: a must-have threshold is a whole level of the "
+                "criterion's scale, e.g. 3"
+            ),
+            value=repr(error["input"]),
+        )
+    return Problem(path=path, message=_message_for(error))
 
 
 def validate_document(model: type[BaseModel], data: Any) -> tuple[Any, list[Problem]]:
@@ -76,9 +100,7 @@ def validate_document(model: type[BaseModel], data: Any) -> tuple[Any, list[Prob
 def check_rubric(rubric: Rubric, *, known_criterion_ids: Iterable[str] = ()) -> list[Problem]:
     """Returns the problems a well-shaped rubric can still have: anchors, ids, weights, sources."""
     problems: list[Problem] = []
-    levels = rubric.scale.levels
-    if levels != sorted(set(levels)):
-        problems.append(Problem(("scale", "levels"), "levels must be distinct, lowest first"))
+    levels = rubric.scale.levels  # 2-10 consecutive levels from 0 or 1: the schema saw to it
     if set(rubric.scale.labels) != set(levels):
         problems.append(
             Problem(("scale", "labels"), f"give one label for each level {levels} and no other")

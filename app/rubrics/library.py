@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app import PROJECT_ROOT
-from app.profiles.checks import check_profile
+from app.profiles.checks import check_profile, stage_warnings
 from app.profiles.schema import RoleProfile
 from app.rubrics.checks import Problem, check_rubric, in_file, validate_document
 from app.rubrics.schema import Criterion, Rubric
@@ -32,11 +32,13 @@ def rubric_document(rubric: Rubric) -> dict:
 
 @dataclass
 class Library:
-    """Rubrics that passed every check, and the problems of those that did not."""
+    """Rubrics that passed every check, the problems of those that did not, and warnings
+    about accepted files (loaded all the same)."""
 
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     profiles: dict[str, RoleProfile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def criteria(self) -> dict[str, tuple[Rubric, Criterion]]:
         return {
@@ -73,22 +75,27 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def read_document(
-    path: Path, model: type, check: Callable[[Any], list[Problem]]
-) -> tuple[Any, list[Problem]]:
-    """Returns the document in the file (None when it has problems) and its problems."""
+    path: Path,
+    model: type,
+    check: Callable[[Any], list[Problem]],
+    warn: Callable[[Any], list[Problem]] = lambda document: [],
+) -> tuple[Any, list[Problem], list[Problem]]:
+    """Returns the document in the file (None when it has problems), its problems, and the
+    warnings about it when it has none."""
     name = _display_name(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem((), f"cannot read the file ({exc}): check the path", file=name)]
+        return None, [Problem((), f"cannot read the file ({exc}): check the path", file=name)], []
     data, lines, problems = load_yaml(text)
     document = None
     if not problems:
         document, problems = validate_document(model, data)
         if document is not None:
             problems = check(document)
-    problems = in_file(problems, name, lines)
-    return (None if problems else document), problems
+    if problems:
+        return None, in_file(problems, name, lines), []
+    return document, [], in_file(warn(document), name, lines)
 
 
 def load_library(paths: list[Path] | None = None) -> Library:
@@ -98,7 +105,7 @@ def load_library(paths: list[Path] | None = None) -> Library:
     all_ids = _criterion_ids_in(rubric_paths)
     library = Library()
     for path in rubric_paths:
-        rubric, problems = read_document(
+        rubric, problems, _ = read_document(
             path, Rubric, lambda rubric: check_rubric(rubric, known_criterion_ids=all_ids)
         )
         library.problems.extend(problems)
@@ -123,12 +130,16 @@ def load_library(paths: list[Path] | None = None) -> Library:
         library.rubrics[rubric.id] = rubric
     criteria = library.criteria()
     for path in profile_paths:
-        profile, problems = read_document(
-            path, RoleProfile, lambda profile: check_profile(profile, criteria)
+        profile, problems, warnings = read_document(
+            path,
+            RoleProfile,
+            lambda profile: check_profile(profile, criteria),
+            lambda profile: stage_warnings(profile.stages),
         )
         library.problems.extend(problems)
         if profile is None:
             continue
+        library.warnings.extend(warnings)
         if profile.id in library.profiles:
             library.problems.append(
                 Problem(

@@ -6,12 +6,17 @@ Pure data validation: no database and no web imports. rubrics/README.md document
 import enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.rubrics.seed import SEED_LISTS
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 DEFAULT_LEVELS = (1, 2, 3, 4)
+# A scale has 2 to 10 whole levels, consecutive from 0 or 1 (rubrics/README.md says why).
+MIN_LEVELS, MAX_LEVELS = 2, 10
+# Ratings are stored one byte each (app/scoring), so no level can be above this.
+HIGHEST_STORABLE_LEVEL = 255
 
 
 class Strict(BaseModel):
@@ -101,8 +106,54 @@ class Section(Strict):
 class Scale(Strict):
     """The rating levels, lowest first, each with a short label."""
 
-    levels: list[int] = Field(min_length=2, max_length=10)
+    levels: list[StrictInt]
     labels: dict[int, Text]
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _levels_are_a_bounded_run(cls, levels: object) -> object:
+        """Refuses anything but 2-10 consecutive whole numbers from 0 or 1, saying the fix.
+
+        It sees the raw input, so 1.0 or "1" is refused rather than quietly made 1."""
+        if not isinstance(levels, list):
+            return levels  # pydantic says it is not a list
+        for level in levels:
+            if isinstance(level, bool) or not isinstance(level, int):
+                raise _scale_error(
+                    f"level {level!r} is not a whole number: "
+                    "use whole numbers, e.g. levels: [1, 2, 3, 4]"
+                )
+        if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+            raise _scale_error(
+                f"a scale has {MIN_LEVELS} to {MAX_LEVELS} levels, not {len(levels)}: "
+                "e.g. levels: [1, 2, 3, 4]"
+            )
+        for level in levels:
+            if level < 0:
+                raise _scale_error(f"level {level} is negative: start the scale at 0 or 1")
+            if level > HIGHEST_STORABLE_LEVEL:
+                raise _scale_error(
+                    f"level {level} is over {HIGHEST_STORABLE_LEVEL}, the highest rating that "
+                    f"can be stored: use {MIN_LEVELS} to {MAX_LEVELS} levels from 0 or 1"
+                )
+        first = levels[0]
+        if first not in (0, 1):
+            raise _scale_error(
+                f"the scale starts at {first}: start it at 0 or 1, "
+                f"e.g. levels: {list(range(1, len(levels) + 1))}"
+            )
+        expected = list(range(first, first + len(levels)))
+        if levels != expected:
+            raise _scale_error(
+                f"levels must be consecutive, lowest first, with no gaps or repeats: "
+                f"use levels: {expected}"
+            )
+        return levels
+
+
+def _scale_error(message: str) -> PydanticCustomError:
+    # The message is shown as it is (no "Value error, " prefix), by the API and the check.
+    return PydanticCustomError("scale_levels", message)
 
 
 DEFAULT_SCALE = Scale(

@@ -241,6 +241,7 @@ def create_rubric(
         raise Conflict(
             f"your organisation has a rubric {document.id!r} already: update it", field="id"
         )
+    _refuse_scale_below_thresholds(session, organisation_id=organisation_id, document=document)
     row = Rubric(organisation_id=organisation_id, key=document.id)
     _new_rubric_version(session, row, document, created_by=created_by)
     return _latest_rubric_versions(session, [row])[0]
@@ -263,8 +264,27 @@ def update_rubric(
     )
     if document.id != stored.row.key:
         raise InvalidInput(f"the id must stay {stored.row.key!r}", field="id")
+    _refuse_scale_below_thresholds(session, organisation_id=organisation_id, document=document)
     _new_rubric_version(session, stored.row, document, created_by=created_by)
     return _latest_rubric_versions(session, [stored.row])[0]
+
+
+def _refuse_scale_below_thresholds(
+    session: Session, *, organisation_id: uuid.UUID, document: RubricDocument
+) -> None:
+    """Raises Conflict when one of the organisation's profiles has a must-have threshold on a
+    criterion of the rubric that its new scale does not have (it would no longer save)."""
+    ids = {criterion.id for criterion in document.criteria()}
+    levels = document.scale.levels
+    for stored in visible_profiles(session, organisation_id=organisation_id, include_builtin=False):
+        for index, must_have in enumerate(stored.document.must_haves):
+            if must_have.criterion in ids and must_have.min_rating not in levels:
+                raise Conflict(
+                    f"profile {stored.row.key!r} needs {must_have.criterion!r} at level "
+                    f"{must_have.min_rating} or above (must_haves.{index}.min_rating), which "
+                    f"the scale {levels} does not have: change that threshold first",
+                    field="scale.levels",
+                )
 
 
 def clone_rubric(

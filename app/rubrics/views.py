@@ -5,15 +5,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from app import audit
 from app.deps import CurrentUser, DbSession, ProfileManager
 from app.errors import AppError, Conflict, NotFound
 from app.models import User
+from app.profiles.checks import stage_warnings
 from app.profiles.forms import draft_from_form, form_state
-from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform
+from app.profiles.schema import FunnelStage, InterviewStage, Level, Platform, StagePlan
 from app.profiles.weights import section_weights
 from app.rubrics import service
+from app.rubrics.checks import Problem
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
@@ -144,6 +147,7 @@ def profile_page(
         sections=section_weights(stored.document, criteria),
         musts={must.criterion: must.min_rating for must in stored.document.must_haves},
         can_manage=_can_manage(user),
+        warnings=stage_warnings(stored.document.stages),
     )
 
 
@@ -211,7 +215,7 @@ def _builder(
     *,
     draft: dict[str, Any],
     stored: service.StoredProfile | None,
-    problems: list | None = None,
+    problems: list[Problem] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -223,6 +227,7 @@ def _builder(
         state=form_state(draft),
         stored=stored,
         problems=problems or [],
+        warnings=stage_warnings(_stage_plans(draft)),
         rubrics=service.visible_rubrics(db, organisation_id=user.organisation_id),
         categories=list(Category),
         levels=list(Level),
@@ -303,7 +308,18 @@ def _own_profile(db: DbSession, user: User, profile_id: uuid.UUID) -> service.St
     return stored
 
 
-def _problems_of(exc: AppError) -> list[tuple[str, str]]:
+def _problems_of(exc: AppError) -> list[Problem]:
     if isinstance(exc, service.DocumentInvalid):
-        return [(problem.field, problem.message) for problem in exc.problems]
-    return [(exc.field or "", exc.detail)]
+        return exc.problems
+    return [Problem((exc.field,) if exc.field else (), exc.detail)]
+
+
+def _stage_plans(draft: dict[str, Any]) -> list[StagePlan]:
+    """Returns the draft's stage plans that are well-formed (the others are reported)."""
+    plans = []
+    for plan in draft.get("stages", []):
+        try:
+            plans.append(StagePlan.model_validate(plan))
+        except ValidationError:
+            continue
+    return plans

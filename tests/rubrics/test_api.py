@@ -18,17 +18,6 @@ from app.settings import Settings
 from tests.factories import make_api_key, make_organisation
 
 
-@pytest.fixture
-def api(db: Session, http: httpx.Client) -> httpx.Client:
-    """A client with a read-and-write key of a fresh organisation."""
-    _, secret = make_api_key(
-        db, organisation=make_organisation(db), scopes=["profiles:read", "profiles:write"]
-    )
-    db.commit()
-    http.headers["Authorization"] = f"Bearer {secret}"
-    return http
-
-
 def rubric_by_key(api: httpx.Client, key: str) -> dict:
     [summary] = [rubric for rubric in api.get("/api/v1/rubrics").json() if rubric["key"] == key]
     return api.get(f"/api/v1/rubrics/{summary['id']}").json()

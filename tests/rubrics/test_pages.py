@@ -218,3 +218,75 @@ def test_the_interview_sheet_pdf_has_every_criterion_of_the_stage_in_cyrillic(
     assert "Вера Кандидатова" in flat
     for cid in stage_ids:
         assert " ".join(titles[cid].split()) in flat, cid
+
+
+def weekend_editor_form(builder: httpx.Response, **fields: object) -> dict:
+    return {
+        "csrf_token": csrf_token_of(builder),
+        "id": "weekend_editor",
+        "level": "junior",
+        "title_ru": "Редактор выходного дня",
+        "title_en": "Weekend editor",
+        "summary_ru": "Ведёт публикации по выходным.",
+        "summary_en": "Runs the weekend posts.",
+        "section__organisation": "100",
+        "pick": ["organisation.deadlines"],
+        "stage__organisation.deadlines": "interview",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("must", "message"),
+    [
+        (
+            "7",
+            "7 — вне шкалы критерия organisation.deadlines (от 1 до 4): выберите уровень от 1 до 4",
+        ),
+        ("2,5", "2.5 — не уровень шкалы: порог обязательного требования — целый уровень шкалы"),
+    ],
+)
+def test_a_threshold_off_the_scale_shows_the_form_again_in_russian(
+    hr: httpx.Client, must: str, message: str
+) -> None:
+    builder = hr.get("/profiles/new")
+
+    page = hr.post(
+        "/profiles/new",
+        data=weekend_editor_form(builder, **{"must__organisation.deadlines": must}),
+    )
+
+    assert page.status_code == 400
+    assert "<code>must_haves.0.min_rating</code>" in page.text
+    assert message in page.text
+    assert "weekend_editor" not in hr.get("/profiles").text
+
+
+def test_the_builder_warns_about_a_stage_of_more_than_12_criteria(hr: httpx.Client) -> None:
+    picked = [
+        criterion.id
+        for criterion in builtin_library().rubrics["core_traits"].criteria()
+        if criterion.id.split(".")[0] in ("passion", "communicability", "flexibility")
+    ][:13]
+    builder = hr.get("/profiles/new")
+    form = weekend_editor_form(
+        builder,
+        id="talker",
+        section__core_traits="100",
+        section__organisation="",
+        pick=picked,
+        **{f"stage__{cid}": "interview" for cid in picked},
+    )
+    del form["stage__organisation.deadlines"]
+    warning = "этап «Собеседование»: критериев — 13, около 65 минут; структурированное"
+
+    saved = hr.post("/profiles/new", data=form)  # a warning does not stop the save
+    edit = hr.get(f"{saved.url.path}/edit")
+    form["stage__" + picked[0]] = "final"
+    fewer = hr.post(f"{saved.url.path}/edit", data={**form, "csrf_token": csrf_token_of(edit)})
+
+    assert saved.status_code == 200 and saved.url.path.startswith("/profiles/")
+    assert warning in saved.text
+    assert warning in edit.text and 'id="stage-warnings"' in edit.text
+    assert "версия 2" in fewer.text
+    assert 'id="stage-warnings"' not in fewer.text
