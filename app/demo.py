@@ -70,15 +70,17 @@ DEMO_LOGINS = (
     ),
 )
 
-# One candidate at each stage of a vacancy; the path of decisions that got them there.
+# One candidate at each stage of a vacancy's path (the demo profiles plan screening,
+# interview and work sample; offer and hired follow); the stages decisions moved them to.
+# An earlier stage than the one before is a reopen: Жанна was turned down by mistake.
 DEMO_PATHS = (
     ("Алина Первова", []),
     ("Глеб Отборов", [Stage.SCREENING]),
     ("Дарья Собеседова", [Stage.SCREENING, Stage.INTERVIEW]),
     ("Егор Заданин", [Stage.SCREENING, Stage.INTERVIEW, Stage.WORK_SAMPLE]),
-    ("Жанна Финалова", [Stage.SCREENING, Stage.INTERVIEW, Stage.WORK_SAMPLE, Stage.FINAL]),
-    ("Захар Офферов", [Stage.SCREENING, Stage.INTERVIEW, Stage.FINAL, Stage.OFFER]),
-    ("Инна Нанятова", [Stage.SCREENING, Stage.INTERVIEW, Stage.FINAL, Stage.OFFER, Stage.HIRED]),
+    ("Жанна Возвратова", [Stage.SCREENING, Stage.INTERVIEW, Stage.REJECTED, Stage.INTERVIEW]),
+    ("Захар Офферов", [Stage.SCREENING, Stage.INTERVIEW, Stage.WORK_SAMPLE, Stage.OFFER]),
+    ("Инна Нанятова", [Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED]),
     ("Кирилл Отказов", [Stage.SCREENING, Stage.INTERVIEW, Stage.REJECTED]),
     ("Лада Ушедшая", [Stage.SCREENING, Stage.WITHDRAWN]),
 )
@@ -89,7 +91,7 @@ DEMO_SELF_IDENTIFICATION = {
     "Глеб Отборов": {"sex": "male", "ethnicity": "majority"},
     "Дарья Собеседова": {"sex": "female", "ethnicity": "minority"},
     "Егор Заданин": {"sex": "male", "ethnicity": "majority"},
-    "Жанна Финалова": {"sex": "female", "ethnicity": "majority"},
+    "Жанна Возвратова": {"sex": "female", "ethnicity": "majority"},
     "Захар Офферов": {"sex": "male", "ethnicity": "prefer_not_to_say"},
     "Инна Нанятова": {"sex": "female", "ethnicity": "majority"},
     "Кирилл Отказов": None,
@@ -133,6 +135,7 @@ REASONS = {
     Stage.WITHDRAWN: "Кандидат принял другое предложение",
 }
 SCREENED_OUT = "Опыт пока меньше, чем нужно для этой роли"
+REOPENED = "Отказ по ошибке: перепутали с другим кандидатом, возвращаем на собеседование"
 
 
 def load_demo(session: Session, *, base_url: str = "http://127.0.0.1:8000") -> Organisation:
@@ -265,16 +268,20 @@ def _load_demo_candidates(session: Session, organisation: Organisation) -> None:
             if Stage.INTERVIEW in path or Stage.REJECTED in path:
                 _demo_scorecards(session, application, panel, interview_criteria, rng)
             for stage in path:
-                decision = {
-                    Stage.REJECTED: Decision.REJECT,
-                    Stage.WITHDRAWN: Decision.WITHDRAW,
-                }.get(stage, Decision.ADVANCE)
+                if application.stage in (Stage.REJECTED, Stage.WITHDRAWN):
+                    decision, reason = Decision.REOPEN, REOPENED
+                else:
+                    decision = {
+                        Stage.REJECTED: Decision.REJECT,
+                        Stage.WITHDRAWN: Decision.WITHDRAW,
+                    }.get(stage, Decision.ADVANCE)
+                    reason = REASONS[stage]
                 record_decision(
                     session,
                     application=application,
                     decision=decision,
                     to_stage=stage,
-                    reason=REASONS[stage],
+                    reason=reason,
                     decided_by=recruiter,
                 )
         if vacancy.title == "SMM-менеджер":

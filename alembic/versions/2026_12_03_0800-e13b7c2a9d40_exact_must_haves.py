@@ -3,7 +3,7 @@
 `smm-hire migrate`), and each organisation chooses how evidence weighs in panel scores.
 
 Revision ID: e13b7c2a9d40
-Revises: 5ddce9937b44
+Revises: d13a5e0c1f01
 Create Date: 2026-12-03 08:00:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e13b7c2a9d40"
-down_revision: str | None = "5ddce9937b44"
+down_revision: str | None = "d13a5e0c1f01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,12 +1,14 @@
 """Vacancies, candidates, applications, interviewer assignments and people's stage decisions."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_
 from app.models import (
     ApiKey,
     Application,
@@ -16,6 +18,8 @@ from app.models import (
     Locale,
     RoleProfile,
     RoleProfileVersion,
+    Scorecard,
+    ScorecardStatus,
     Stage,
     StageDecision,
     User,
@@ -25,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.ownership import owned
+from app.profiles.schema import StagePlan
 from app.rubrics.service import StoredProfile
 from app.scoring.service import recompute_screening_score
 from app.webhooks.service import emit
@@ -211,6 +216,95 @@ def is_assigned(
 
 
 DECIDERS = {UserRole.ADMIN, UserRole.HR, UserRole.RECRUITER}
+# Stages on every vacancy's path, around the ones its role profile plans.
+PATH_START = (Stage.APPLIED,)
+PATH_END = (Stage.OFFER, Stage.HIRED)
+# A hire needs a submitted scorecard from one of these (or an override with its reason).
+ASSESSED_STAGES = (Stage.INTERVIEW, Stage.WORK_SAMPLE, Stage.FINAL)
+# What each decision's target must be, said so that a person can fix the form.
+WRONG_TARGET = {
+    Decision.ADVANCE: N_("Advance moves forward along the vacancy's stages: pick a later stage."),
+    Decision.REOPEN: N_("Reopen moves back to an earlier stage of the vacancy's path."),
+    Decision.HOLD: N_("Hold keeps the application at its stage."),
+    Decision.REJECT: N_("Reject moves the application to rejected."),
+    Decision.WITHDRAW: N_("Withdrawn by the candidate moves the application to withdrawn."),
+}
+
+
+@dataclass(frozen=True)
+class AllowedMoves:
+    """What a person may decide for an application now: each decision with its targets."""
+
+    stage: Stage
+    targets: dict[Decision, tuple[Stage, ...]]
+    # Whether a submitted scorecard from interview, work sample or final exists (only looked
+    # up when hired is a target).
+    assessed: bool = False
+
+    @property
+    def hire_needs_override(self) -> bool:
+        return Stage.HIRED in self.targets.get(Decision.ADVANCE, ()) and not self.assessed
+
+
+def stage_path(session: Session, *, vacancy: Vacancy) -> list[Stage]:
+    """Returns the vacancy's path: applied, the stages its profile version plans (in the usual
+    order), offer and hired."""
+    version = session.get(RoleProfileVersion, vacancy.role_profile_version_id)
+    planned = {
+        Stage(StagePlan.model_validate(plan).stage.value)
+        for plan in version.content.get("stages", [])
+    }
+    on_path = {*PATH_START, *planned, *PATH_END}
+    return [stage for stage in Stage if stage in on_path]
+
+
+def allowed_moves(session: Session, *, application: Application) -> AllowedMoves:
+    """Returns the decisions possible from the application's stage and where each may move it.
+
+    Advance goes forward along the path (skipping stages is fine), reopen back to an earlier
+    stage, hold stays; reject and withdraw end the process, and a rejected or withdrawn
+    application can only be reopened. Hired is final. The page offers exactly these, and
+    record_decision refuses anything else.
+    """
+    current = application.stage
+    if current == Stage.HIRED:
+        return AllowedMoves(stage=current, targets={})
+    path = stage_path(session, vacancy=session.get(Vacancy, application.vacancy_id))
+    if current in (Stage.REJECTED, Stage.WITHDRAWN):
+        # Back to any stage before the hire: the hire itself needs its own decision.
+        return AllowedMoves(stage=current, targets={Decision.REOPEN: tuple(path[:-1])})
+    if current not in path:
+        # Imported at a stage this profile version does not plan: it still counts as a step.
+        path = [stage for stage in Stage if stage in {*path, current}]
+    here = path.index(current)
+    targets = {
+        Decision.ADVANCE: tuple(path[here + 1 :]),
+        Decision.HOLD: (current,),
+        Decision.REOPEN: tuple(path[:here]),
+        Decision.REJECT: (Stage.REJECTED,),
+        Decision.WITHDRAW: (Stage.WITHDRAWN,),
+    }
+    targets = {decision: stages for decision, stages in targets.items() if stages}
+    assessed = Stage.HIRED in targets[Decision.ADVANCE] and has_submitted_assessment(
+        session, application=application
+    )
+    return AllowedMoves(stage=current, targets=targets, assessed=assessed)
+
+
+def has_submitted_assessment(session: Session, *, application: Application) -> bool:
+    """Returns whether a scorecard from interview, work sample or final has been submitted."""
+    return (
+        session.exec(
+            select(Scorecard.id)
+            .where(
+                Scorecard.application_id == application.id,
+                Scorecard.status == ScorecardStatus.SUBMITTED,
+                Scorecard.stage.in_(ASSESSED_STAGES),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def record_decision(
@@ -222,24 +316,55 @@ def record_decision(
     reason: str,
     decided_by: User,
     api_key: ApiKey | None = None,
+    override: bool = False,
+    override_reason: str = "",
 ) -> StageDecision:
     """Moves the application as a person decided, and records who, when and why.
 
-    Scores inform this; nothing in the system moves a candidate by itself.
+    Scores inform this; nothing in the system moves a candidate by itself. Only the moves
+    of allowed_moves are taken; a hire without a submitted scorecard after screening needs
+    an override with its own reason.
     """
     if decided_by.role not in DECIDERS:
         raise Conflict("only recruiters, HR and admins record decisions")
+    # The row stays locked until the commit: two decisions at once cannot both start from
+    # the stage they read (SQLite has one writer at a time anyway).
+    application = session.exec(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     if not reason.strip():
-        raise InvalidInput("say why: a decision needs a reason", field="reason")
-    if application.stage in FINAL_STAGES:
-        raise Conflict(f"the application is {application.stage.value} already", field="stage")
-    expected = {Decision.REJECT: Stage.REJECTED, Decision.WITHDRAW: Stage.WITHDRAWN}
-    if decision in expected and to_stage != expected[decision]:
+        raise InvalidInput(N_("Say why: a decision needs a reason."), field="reason")
+    moves = allowed_moves(session, application=application)
+    if not moves.targets:
+        raise Conflict(N_("The candidate is hired: no decision moves them now."), field="stage")
+    if decision not in moves.targets:
         raise InvalidInput(
-            f"{decision.value} moves to {expected[decision].value}", field="to_stage"
+            N_("This decision is not possible at the application's stage."), field="decision"
         )
-    if decision == Decision.HOLD and to_stage != application.stage:
-        raise InvalidInput("hold keeps the application where it is", field="to_stage")
+    if to_stage not in moves.targets[decision]:
+        raise InvalidInput(WRONG_TARGET[decision], field="to_stage")
+    needs_override = to_stage == Stage.HIRED and moves.hire_needs_override
+    if needs_override and not override:
+        raise InvalidInput(
+            N_(
+                "Hiring needs a submitted scorecard from the interview, work sample or final "
+                "stage, or an override with its reason."
+            ),
+            field="override",
+        )
+    if override and not needs_override:
+        raise InvalidInput(
+            N_("An override is only for a hire without a submitted scorecard."), field="override"
+        )
+    if override and not override_reason.strip():
+        raise InvalidInput(
+            N_("Say why the hire goes ahead without a scorecard."), field="override_reason"
+        )
+    if override_reason.strip() and not override:
+        raise InvalidInput(N_("Tick the override to give its reason."), field="override_reason")
     record = StageDecision(
         organisation_id=application.organisation_id,
         application_id=application.id,
@@ -247,6 +372,8 @@ def record_decision(
         to_stage=to_stage,
         decision=decision,
         reason=reason.strip(),
+        override=override,
+        override_reason=override_reason.strip(),
         decided_by_user_id=decided_by.id,
         decided_by_api_key_id=api_key.id if api_key else None,
     )
@@ -266,11 +393,24 @@ def record_decision(
                 "from_stage": record.from_stage.value,
                 "to_stage": to_stage.value,
                 "decision": decision.value,
+                "override": override,
                 "decided_by_user_id": decided_by.id,
             },
         )
     session.flush()
     return record
+
+
+def decision_details(record: StageDecision) -> dict[str, Any]:
+    """Returns what the audit trail keeps of a decision: the move and whether it was an
+    override. The reasons stay on the decision, where erasure can clear them."""
+    return {
+        "decision_id": str(record.id),
+        "decision": record.decision.value,
+        "from_stage": record.from_stage.value,
+        "to_stage": record.to_stage.value,
+        "override": record.override,
+    }
 
 
 # --- what people see ---------------------------------------------------------------------------

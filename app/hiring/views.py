@@ -614,6 +614,20 @@ def application_page(
 ) -> Response:
     """Everything about one application: data, screening, scorecards, score, decisions."""
     application = service.visible_application(db, user=user, application_id=application_id)
+    return _application_page(request, db, user, application)
+
+
+def _application_page(
+    request: Request,
+    db: Session,
+    user: User,
+    application: Application,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The application's page; after a refused decision, its form with the values and errors."""
     vacancy = db.get(Vacancy, application.vacancy_id)
     candidate = db.get(Candidate, application.candidate_id)
     scores = {
@@ -644,6 +658,8 @@ def application_page(
         .where(StageDecision.application_id == application.id)
         .order_by(StageDecision.decided_at.desc())
     ).all()
+    can_decide = user.role in service.DECIDERS
+    moves = service.allowed_moves(db, application=application) if can_decide else None
     # The page shows the candidate's record and the application's scores.
     _record(db, user, "candidate.read", "candidate", application.candidate_id)
     _record(db, user, "score.read", "application", application.id)
@@ -661,12 +677,22 @@ def application_page(
         my_stages=my_stages,
         assignments=assignments,
         decisions=decisions,
-        pipeline=PIPELINE,
-        decisions_kinds=list(Decision),
-        can_decide=user.role in service.DECIDERS,
+        can_decide=can_decide,
+        moves=moves,
+        values=values or _first_move(moves),
+        errors=errors or {},
         interviewers=[u for u in raters.values() if u.is_active],
         submitted=ScorecardStatus.SUBMITTED,
+        status_code=status_code,
     )
+
+
+def _first_move(moves: service.AllowedMoves | None) -> dict[str, Any]:
+    """The form's choice before the person picks: the first decision and its first stage."""
+    if not moves or not moves.targets:
+        return {}
+    decision, stages = next(iter(moves.targets.items()))
+    return {"decision": decision.value, "to_stage": stages[0].value}
 
 
 @router.post("/applications/{application_id}/assign", name="assign", dependencies=[CsrfChecked])
@@ -700,33 +726,57 @@ def decide(
     application_id: uuid.UUID,
     db: DbSession,
     user: Recruiter,
-    decision: Annotated[Decision, Form()],
-    to_stage: Annotated[Stage, Form()],
+    decision: Annotated[str, Form()] = "",
+    to_stage: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    override: Annotated[bool, Form()] = False,
+    override_reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """Records the person's decision for the stage, with the reason."""
+    """Records the person's decision with the reason; a refused one shows the form again."""
     application = service.visible_application(db, user=user, application_id=application_id)
-    try:
-        record = service.record_decision(
-            db,
-            application=application,
-            decision=decision,
-            to_stage=to_stage,
-            reason=reason,
-            decided_by=user,
-        )
-    except AppError as exc:
-        return render(
-            request,
-            "errors/error.html",
-            user=user,
-            status=exc.status_code,
-            detail=exc.detail,
-            status_code=exc.status_code,
-        )
-    _record(db, user, "application.decided", "application", application.id)
-    return RedirectResponse(
-        request.url_for("application", application_id=application.id).path
-        + f"#decision-{record.id}",
-        status_code=303,
+    values = {
+        "decision": decision,
+        "to_stage": to_stage,
+        "reason": reason,
+        "override": override,
+        "override_reason": override_reason,
+    }
+    errors = {}
+    if decision not in set(Decision):
+        errors["decision"] = N_("Choose a decision from the list.")
+    if to_stage not in set(Stage):
+        errors["to_stage"] = N_("Choose a stage from the list.")
+    status_code = 422
+    if not errors:
+        try:
+            record = service.record_decision(
+                db,
+                application=application,
+                decision=Decision(decision),
+                to_stage=Stage(to_stage),
+                reason=reason,
+                decided_by=user,
+                override=override,
+                override_reason=override_reason,
+            )
+        except AppError as exc:
+            errors[exc.field or "stage"] = exc.detail
+            status_code = exc.status_code
+        else:
+            audit.record(
+                db,
+                organisation_id=user.organisation_id,
+                action="application.decided",
+                object_type="application",
+                object_id=application.id,
+                actor_user_id=user.id,
+                details=service.decision_details(record),
+            )
+            return RedirectResponse(
+                request.url_for("application", application_id=application.id).path
+                + f"#decision-{record.id}",
+                status_code=303,
+            )
+    return _application_page(
+        request, db, user, application, values=values, errors=errors, status_code=status_code
     )

@@ -44,6 +44,8 @@ class Decision(enum.StrEnum):
     REJECT = "reject"
     HOLD = "hold"
     WITHDRAW = "withdraw"
+    # Back to an earlier stage of the path, or a rejected or withdrawn application back in.
+    REOPEN = "reopen"
 
 
 class Vacancy(OrganisationOwned, table=True):
@@ -125,6 +127,12 @@ class StageDecision(OrganisationOwned, table=True):
     to_stage: Stage = Field(sa_type=enum_type(Stage))
     decision: Decision = Field(sa_type=enum_type(Decision))
     reason: str = Field(sa_type=sa.Text)
+    # Hired without a submitted scorecard from interview, work sample or final: a person
+    # chose to, and said why.
+    override: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    override_reason: str = Field(
+        default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""}
+    )
     decided_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )

@@ -290,7 +290,17 @@ def export_candidate(session: Session, *, candidate: Candidate, locale: str = "r
             for application, vacancy in applications
         ],
         "stage_decisions": [
-            _row(d, "id", "application_id", "from_stage", "to_stage", "decision", "reason")
+            _row(
+                d,
+                "id",
+                "application_id",
+                "from_stage",
+                "to_stage",
+                "decision",
+                "reason",
+                "override",
+                "override_reason",
+            )
             | {"decided_at": _time(d.decided_at)}
             for d in of_applications(StageDecision)
         ],
@@ -386,7 +396,7 @@ def erase_candidate(
     session.execute(
         update(StageDecision)
         .where(StageDecision.application_id.in_(application_ids))
-        .values(reason="")
+        .values(reason="", override_reason="")
     )
     session.execute(update(Scorecard).where(Scorecard.id.in_(scorecard_ids)).values(summary=""))
     session.execute(

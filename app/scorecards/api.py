@@ -18,6 +18,7 @@ from app.deps import (
 from app.errors import NotFound
 from app.hiring.service import (
     application_by_id,
+    decision_details,
     record_decision,
     use_latest_profile_version,
     vacancy_by_id,
@@ -298,7 +299,7 @@ def decide(
     caller: CandidateWriter,
     user: ActingUser,
 ) -> DecisionOut:
-    """Records a person's decision for the stage (advance, reject, hold) with the reason."""
+    """Records a person's decision (advance, reopen, hold, reject, withdraw) with the reason."""
     record = record_decision(
         db,
         application=application,
@@ -307,6 +308,8 @@ def decide(
         reason=decision.reason,
         decided_by=user,
         api_key=caller.api_key,
+        override=decision.override,
+        override_reason=decision.override_reason,
     )
     audit.record_call(
         db,
@@ -314,7 +317,7 @@ def decide(
         action="application.decided",
         object_type="application",
         object_id=application.id,
-        details={"decision_id": str(record.id)},
+        details=decision_details(record),
     )
     return DecisionOut.model_validate(record.model_dump())
 

@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.contract import RequestBody
 from app.models import Decision, EvidenceSource, Recommendation, ScorecardStatus, Stage
@@ -168,6 +168,11 @@ class ApplicationScores(BaseModel):
 
 
 class DecisionIn(RequestBody):
+    """A person's decision: advance (forward along the vacancy's stages), reopen (back to an
+    earlier stage, or a rejected or withdrawn application back in), hold, reject or
+    withdraw. A hire without a submitted scorecard from interview, work sample or final
+    needs `override` with its own `override_reason`."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -175,14 +180,28 @@ class DecisionIn(RequestBody):
                     "decision": "advance",
                     "to_stage": "work_sample",
                     "reason": "Панель единогласно за: критерии «обязательно» пройдены.",
-                }
+                },
+                {
+                    "decision": "advance",
+                    "to_stage": "hired",
+                    "reason": "Кандидат принял предложение.",
+                    "override": True,
+                    "override_reason": "Собеседование провёл директор, оценку он не заполняет.",
+                },
             ]
         }
     )
 
     decision: Decision
     to_stage: Stage
-    reason: str = Field(min_length=1, max_length=5_000)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
+    override: bool = Field(
+        default=False,
+        description="Hire without a submitted scorecard from interview, work sample or final.",
+    )
+    override_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5_000)] = (
+        Field(default="", description="Why the hire goes ahead without one; needed with override.")
+    )
 
 
 class DecisionOut(BaseModel):
@@ -196,6 +215,8 @@ class DecisionOut(BaseModel):
                     "from_stage": "interview",
                     "to_stage": "work_sample",
                     "reason": "Панель единогласно за: критерии «обязательно» пройдены.",
+                    "override": False,
+                    "override_reason": "",
                     "decided_by_user_id": "01965f3d-2e3f-7041-8c5d-6e7f80910213",
                     "decided_at": "2025-03-19T16:20:00Z",
                 }
@@ -209,6 +230,9 @@ class DecisionOut(BaseModel):
     from_stage: Stage
     to_stage: Stage
     reason: str
+    # A hire without a submitted scorecard after screening, and why.
+    override: bool
+    override_reason: str
     decided_by_user_id: uuid.UUID | None
     decided_at: datetime
 

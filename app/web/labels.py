@@ -70,6 +70,7 @@ DECISION_LABELS = {
     "reject": N_("Reject"),
     "hold": N_("Hold"),
     "withdraw": N_("Withdrawn by the candidate"),
+    "reopen": N_("Reopen"),
 }
 OUTCOME_LABELS = {
     "meets_must_haves": N_("Meets the must-haves"),

@@ -245,7 +245,7 @@ def test_people_decide_and_the_record_says_who_when_and_why(world: World, db: Se
         headers=as_(world.recruiter),
         json={
             "decision": "advance",
-            "to_stage": "final",
+            "to_stage": "work_sample",
             "reason": "Сильный пример работы с негативом; низкие оценки за другой опыт",
         },
     )
@@ -257,11 +257,11 @@ def test_people_decide_and_the_record_says_who_when_and_why(world: World, db: Se
     body = decided.json()
     assert (body["from_stage"], body["to_stage"], body["decided_by_user_id"]) == (
         "applied",
-        "final",
+        "work_sample",
         world.recruiter,
     )
     db.expire_all()
-    assert db.get(Application, uuid.UUID(world.application_id)).stage == Stage.FINAL
+    assert db.get(Application, uuid.UUID(world.application_id)).stage == Stage.WORK_SAMPLE
     assert len(db.exec(select(StageDecision)).all()) == 1
 
 
