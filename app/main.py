@@ -35,6 +35,7 @@ from app.rubrics.library import builtin_library
 from app.rubrics.service import load_builtin_library
 from app.rubrics.views import router as rubric_pages
 from app.scorecards.views import router as scorecard_pages
+from app.scoring.views import router as scoring_pages
 from app.settings import Settings
 from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fairness_pages)
     app.include_router(privacy_pages)
     app.include_router(scorecard_pages)
+    app.include_router(scoring_pages)
     app.include_router(posting_pages)
     app.include_router(template_pages)
     app.include_router(webhook_pages)
