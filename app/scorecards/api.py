@@ -1,6 +1,7 @@
 """REST operations on scorecards, scores, stage decisions and interviewer agreement."""
 
 import uuid
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -23,7 +24,7 @@ from app.hiring.service import (
     use_latest_profile_version,
     vacancy_by_id,
 )
-from app.models import Application, ApplicationScore, Scorecard, ScoreKind
+from app.models import Application, ApplicationScore, Scorecard, ScoreKind, Stage
 from app.scorecards import service
 from app.scorecards.ats_form import (
     FROM_ATS,
@@ -48,7 +49,8 @@ from app.scorecards.schemas import (
     ScorecardStart,
     ScoreOut,
 )
-from app.scoring.service import explain, score_applications, vacancy_agreement
+from app.scoring.agreement_service import vacancy_agreement
+from app.scoring.service import explain, score_applications
 
 router = APIRouter()
 ScorecardReader = Annotated[ApiCaller, require_scope("scorecards:read")]
@@ -323,13 +325,24 @@ def decide(
 
 
 @router.get("/vacancies/{vacancy_id}/agreement", tags=["reports"], responses=ERRORS)
-def agreement(vacancy_id: uuid.UUID, db: DbSession, caller: ReportReader) -> AgreementOut:
+def agreement(
+    vacancy_id: uuid.UUID,
+    db: DbSession,
+    caller: ReportReader,
+    stage: Annotated[
+        Stage | None,
+        Query(description="Only the scorecards of this stage; without it, every stage."),
+    ] = None,
+) -> AgreementOut:
     """How much the vacancy's interviewers agree, per criterion, and each one's leniency."""
     vacancy = vacancy_by_id(db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id)
-    criteria, lenient = vacancy_agreement(db, vacancy)
+    found = vacancy_agreement(db, vacancy, stage=stage)
     return AgreementOut(
-        criteria=[CriterionAgreementOut.model_validate(item.__dict__) for item in criteria],
-        interviewers=[LeniencyOut.model_validate(item.__dict__) for item in lenient],
+        stage=found.stage,
+        stages=found.stages,
+        scorecards=found.scorecards,
+        criteria=[CriterionAgreementOut.model_validate(asdict(item)) for item in found.criteria],
+        interviewers=[LeniencyOut.model_validate(asdict(item)) for item in found.interviewers],
     )
 
 

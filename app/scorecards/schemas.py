@@ -237,25 +237,121 @@ class DecisionOut(BaseModel):
     decided_at: datetime
 
 
+ICC_READINGS = "poor, moderate, good, excellent (Koo & Li 2016), or: not enough data"
+
+
 class CriterionAgreementOut(BaseModel):
     criterion_id: str
-    units: int
-    icc_single: float | None
-    icc_average: float | None
-    icc_raters: int
-    icc_reading: str
-    alpha: float | None
-    alpha_reading: str
+    units: int = Field(
+        description="Units (an application at a stage) rated on the criterion by two or more "
+        "interviewers: what alpha is computed on."
+    )
+    icc_units: int = Field(
+        description="Units of the largest complete block (the same interviewers on every "
+        "unit): what the ICC is computed on."
+    )
+    k: int = Field(
+        description="Interviewers of that block: the ratings averaged per unit in ICC(2,k); "
+        "0 when there is not enough data."
+    )
+    icc_single: float | None = Field(
+        description="ICC(2,1): two-way random effects, absolute agreement, one rater's "
+        "rating. Null: not enough data (fewer than 3 units)."
+    )
+    icc_single_low: float | None = Field(description="ICC(2,1)'s 95% confidence interval.")
+    icc_single_high: float | None
+    icc_average: float | None = Field(description="ICC(2,k): the mean of the k ratings.")
+    icc_average_low: float | None = Field(description="ICC(2,k)'s 95% confidence interval.")
+    icc_average_high: float | None
+    icc_reading: str = Field(description=f"Of ICC(2,1): {ICC_READINGS}.")
+    icc_average_reading: str = Field(description=f"Of ICC(2,k): {ICC_READINGS}.")
+    alpha: float | None = Field(description="Krippendorff's alpha, ordinal, on every unit.")
+    alpha_reading: str = Field(
+        description="unreliable (below 0.667), tentative (below 0.8), reliable, "
+        "or: not enough data."
+    )
 
 
 class LeniencyOut(BaseModel):
     rater_id: uuid.UUID
-    ratings: int
-    offset: float
+    ratings: int = Field(description="Ratings compared with at least one colleague's.")
+    offset: float = Field(
+        description="Mean of (own rating - the colleagues' mean) on the same unit and "
+        "criterion; above 0: more lenient than the panel."
+    )
 
 
 class AgreementOut(BaseModel):
-    criteria: list[CriterionAgreementOut]
+    """How much the interviewers agree. A unit is an application at a stage: one interviewer
+    rating at two stages gives two units, never two raters of one."""
+
+    # The document leaves out null values, examples' too: this one has none.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "interview",
+                    "stages": ["interview", "work_sample"],
+                    "scorecards": 18,
+                    "criteria": [
+                        {
+                            "criterion_id": "communicability.criticism",
+                            "units": 6,
+                            "icc_units": 6,
+                            "k": 3,
+                            "icc_single": 0.81,
+                            "icc_single_low": 0.49,
+                            "icc_single_high": 0.96,
+                            "icc_average": 0.93,
+                            "icc_average_low": 0.74,
+                            "icc_average_high": 0.99,
+                            "icc_reading": "good",
+                            "icc_average_reading": "excellent",
+                            "alpha": 0.83,
+                            "alpha_reading": "reliable",
+                        },
+                        {
+                            "criterion_id": "flexibility.out_of_hours",
+                            "units": 6,
+                            "icc_units": 5,
+                            "k": 2,
+                            "icc_single": 0.52,
+                            "icc_single_low": -0.31,
+                            "icc_single_high": 0.93,
+                            "icc_average": 0.68,
+                            "icc_average_low": -0.9,
+                            "icc_average_high": 0.96,
+                            "icc_reading": "moderate",
+                            "icc_average_reading": "moderate",
+                            "alpha": 0.55,
+                            "alpha_reading": "unreliable",
+                        },
+                    ],
+                    "interviewers": [
+                        {
+                            "rater_id": "01965f3d-2e3f-7041-8c5d-6e7f80910213",
+                            "ratings": 12,
+                            "offset": 0.42,
+                        },
+                        {
+                            "rater_id": "01965f3d-2e3f-7041-8c5d-6e7f80910214",
+                            "ratings": 12,
+                            "offset": -0.25,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    stage: Stage | None = Field(description="The stage asked for; null: every stage.")
+    stages: list[Stage] = Field(
+        description="The stages to ask about: planned by the profile or with submitted scorecards."
+    )
+    scorecards: int = Field(description="Submitted scorecards read.")
+    criteria: list[CriterionAgreementOut] = Field(
+        description="Every criterion of the profile; at a stage, those planned or rated there."
+    )
     interviewers: list[LeniencyOut]
 
 

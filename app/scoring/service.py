@@ -38,7 +38,6 @@ from app.models import (
 from app.profiles.schema import RoleProfile as ProfileDocument
 from app.rubrics.schema import Category, Criterion, EvidenceKind
 from app.rubrics.schema import Rubric as RubricDocument
-from app.scoring.agreement import criterion_agreement, leniency
 from app.scoring.engine import (
     DISAGREEMENT_SPREAD,
     MUST_STATUS_BY_CODE,
@@ -639,40 +638,6 @@ def _converter(
         return levels + sources
 
     return convert
-
-
-def vacancy_agreement(session: Session, vacancy: Vacancy) -> tuple[list, list]:
-    """Returns interviewer agreement per criterion and each interviewer's leniency."""
-    context = profile_context(session, vacancy.role_profile_version_id)
-    model = context.panel_model
-    cards = session.exec(
-        select(
-            Scorecard.application_id,
-            Scorecard.interviewer_user_id,
-            Scorecard.role_profile_version_id,
-            Scorecard.ratings_packed,
-        )
-        .join(Application, Application.id == Scorecard.application_id)
-        .where(
-            Application.vacancy_id == vacancy.id,
-            Scorecard.status == ScorecardStatus.SUBMITTED,
-            Scorecard.ratings_packed.is_not(None),
-        )
-    ).all()
-    panel: dict[str, dict[str, dict[str, int]]] = {}
-    for (application_id, rater_id, _, _), blob in zip(
-        cards, _in_model_order(session, model, cards), strict=True
-    ):
-        levels = blob[: len(model.criterion_ids)]
-        for criterion_id, level in zip(model.criterion_ids, levels, strict=True):
-            if level:
-                panel.setdefault(str(application_id), {}).setdefault(criterion_id, {})[
-                    str(rater_id)
-                ] = level
-    return (
-        [criterion_agreement(criterion_id, panel) for criterion_id in model.criterion_ids],
-        leniency(panel),
-    )
 
 
 def rescore_outdated(session: Session) -> int:

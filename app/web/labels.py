@@ -115,6 +115,19 @@ TEMPLATE_LABELS = {
 }
 
 
+# How agreement figures read (app/scoring/agreement.py): ICC by Koo & Li, alpha by Krippendorff.
+AGREEMENT_READING_LABELS = {
+    "poor": N_("poor agreement"),
+    "moderate": N_("moderate agreement"),
+    "good": N_("good agreement"),
+    "excellent": N_("excellent agreement"),
+    "unreliable": N_("unreliable"),
+    "tentative": N_("tentative"),
+    "reliable": N_("reliable"),
+    "not enough data": N_("not enough data"),
+}
+
+
 def all_labels() -> dict[str, dict[str, str]]:
     """Every label table, for templates: {{ _(stage_labels[application.stage.value]) }}."""
     return {
@@ -138,4 +151,5 @@ def all_labels() -> dict[str, dict[str, str]]:
         "posting_state_labels": POSTING_STATE_LABELS,
         "role_labels": ROLE_LABELS,
         "template_labels": TEMPLATE_LABELS,
+        "agreement_reading_labels": AGREEMENT_READING_LABELS,
     }

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
+from babel.numbers import format_decimal
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -28,6 +29,19 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 templates = Jinja2Templates(env=_environment)
+
+
+def decimal(value: float | None, locale: str, digits: int = 2, signed: bool = False) -> str:
+    """Returns the number as the language writes it (0,62 in Russian, 0.62 in English), with
+    + before a positive one when signed; a dash for none."""
+    if value is None:
+        return "—"
+    places = "0." + "0" * digits if digits else "0"
+    pattern = f"+{places};-{places}" if signed else places
+    return format_decimal(value, format=pattern, locale=str(locale))
+
+
+_environment.filters["decimal"] = decimal
 
 
 class CsrfFailed(Exception):
