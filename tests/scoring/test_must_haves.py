@@ -245,3 +245,23 @@ def test_the_ranking_policy_puts_must_haves_and_coverage_before_the_total() -> N
     assert [rank for rank, _ in order] == list(range(1, 8))
     assert rank_group(Outcome.MEETS_MUST_HAVES, True) == RankGroup.TENTATIVE
     assert rank_group(None, True) == RankGroup.TENTATIVE
+
+
+def test_the_readme_worked_example() -> None:
+    model = ScoringModel(
+        criteria=(
+            CriterionSpec("organisation.a", Category.ORGANISATION, 12, 1, 4),
+            CriterionSpec("organisation.b", Category.ORGANISATION, 8, 1, 4),
+            CriterionSpec("organisation.c", Category.ORGANISATION, 80, 1, 4),
+        ),
+        section_weights={Category.ORGANISATION: 100},
+    )
+    result = score_application(
+        model,
+        [ScorecardInput("anna", (Rating("organisation.a", 3), Rating("organisation.b", 4)))],
+    )
+
+    assert [round(c.weight, 2) for c in result.criteria] == [0.12, 0.08, 0.8]
+    assert round(result.coverage, 2) == 0.2
+    assert [c.contribution for c in result.criteria] == [40.0, 40.0, 0.0]
+    assert result.total == 80.0 and result.provisional and result.band is None
