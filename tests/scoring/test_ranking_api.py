@@ -3,6 +3,7 @@ and the exports, on both databases, as a recruiter and an ATS would see them."""
 
 import csv
 import io
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -158,6 +159,22 @@ def test_one_ranking_for_the_api_the_export_and_the_comparison(
     assert [(row["rank"], row["full_name"]) for row in rows] == [
         (str(rank), name) for rank, name in enumerate(expected, start=1)
     ]
+    make_user(
+        db,
+        organisation=db.get(
+            Organisation, db.get(Vacancy, uuid.UUID(pool.vacancy_id)).organisation_id
+        ),
+        email="rita@example.org",
+    )
+    db.commit()
+    recruiter = browser_for(live_server, Login("rita@example.org", DEFAULT_PASSWORD))
+    page = recruiter.get(f"/vacancies/{pool.vacancy_id}/compare").text
+    by_name = recruiter.get(f"/vacancies/{pool.vacancy_id}/compare?sort=name&desc=false").text
+    assert re.findall(r'<th scope="row"><a [^>]+>([^<]+)</a>', page) == expected
+    # The failing candidate is marked whatever the order.
+    for html in (page, by_name):
+        row = html[html.index("Борис Провалов") :].split("</tr>")[0]
+        assert "не выполняет обязательные требования" in row
     paged = pool.api.get(f"/api/v1/vacancies/{pool.vacancy_id}/ranking?offset=1&limit=2").json()
     assert [item["rank"] for item in paged["items"]] == [2, 3] and paged["count"] == 4
 
