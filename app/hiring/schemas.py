@@ -260,13 +260,13 @@ class RankedApplicationOut(BaseModel):
     )
     application_id: uuid.UUID
     candidate_id: uuid.UUID
-    external_id: str | None
+    external_id: str | None = None
     stage: Stage
     total: float | None
     coverage: float | None
     provisional: bool
     outcome: str | None
-    band: str | None = Field(description="Only for the assessed group.")
+    band: str | None = Field(default=None, description="Only for the assessed group.")
     disagreements: int = Field(description="Criteria whose raters of one stage differ by 2+.")
 
 
