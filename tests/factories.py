@@ -3,7 +3,8 @@
 from sqlmodel import Session
 
 from app.accounts.service import create_api_key, create_organisation, create_user
-from app.models import ApiKey, Organisation, User, UserRole, new_id
+from app.models import ApiKey, Organisation, User, UserRole, Vacancy, VacancyStatus, new_id
+from app.rubrics.service import clone_profile, visible_profiles
 
 DEFAULT_PASSWORD = "correct horse battery"
 
@@ -39,3 +40,28 @@ def make_api_key(
     return create_api_key(
         session, organisation=organisation, name="Test ATS", scopes=scopes or ["admin"]
     )
+
+
+def make_vacancy(
+    session: Session,
+    *,
+    organisation: Organisation,
+    profile_key: str = "community_manager",
+    title: str = "Комьюнити-менеджер",
+) -> Vacancy:
+    """An open vacancy on the organisation's own copy of a built-in profile."""
+    builtin = next(
+        p
+        for p in visible_profiles(session, organisation_id=organisation.id)
+        if p.row.key == profile_key
+    )
+    profile = clone_profile(session, organisation_id=organisation.id, profile_id=builtin.row.id)
+    vacancy = Vacancy(
+        organisation_id=organisation.id,
+        role_profile_id=profile.row.id,
+        role_profile_version_id=profile.version.id,
+        title=title,
+        status=VacancyStatus.OPEN,
+    )
+    session.add(vacancy)
+    return vacancy

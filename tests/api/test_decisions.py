@@ -16,14 +16,11 @@ from app.models import (
     StageDecision,
     User,
     UserRole,
-    Vacancy,
-    VacancyStatus,
     WebhookDelivery,
     WebhookSubscription,
 )
-from app.rubrics.service import clone_profile, visible_profiles
 from app.scorecards.service import start_scorecard, submit
-from tests.factories import make_api_key, make_organisation, make_user
+from tests.factories import make_api_key, make_organisation, make_user, make_vacancy
 
 REASON = "Сильные примеры работы с сообществом"
 
@@ -54,20 +51,7 @@ def case(db: Session, client: TestClient) -> Case:
     interviewer = make_user(
         db, organisation=organisation, role=UserRole.INTERVIEWER, email="anna@example.org"
     )
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     candidate = create_candidate(db, organisation_id=organisation.id, full_name="Вера Кандидатова")
     application = create_application(db, vacancy=vacancy, candidate=candidate)
     for stage in (Stage.SCREENING, Stage.INTERVIEW):

@@ -34,15 +34,13 @@ from app.models import (
     User,
     UserRole,
     Vacancy,
-    VacancyStatus,
     new_id,
 )
 from app.postings import service as postings
-from app.rubrics.service import clone_profile, visible_profiles
 from app.scorecards.service import RatingChange, save_draft, start_scorecard, submit
 from app.scoring.service import profile_context, recompute_panel_score
 from app.security import hash_password
-from tests.factories import DEFAULT_PASSWORD, make_organisation
+from tests.factories import DEFAULT_PASSWORD, make_organisation, make_vacancy
 from tests.fairness.cases import (
     APPLICANTS,
     CATEGORIES,
@@ -91,23 +89,10 @@ def world(db: Session, live_server: str) -> World:
     people = {role: _person(db, organisation, role) for role in ROLES}
     _, outsider = _person(db, make_organisation(db), UserRole.HR)
     recruiter, interviewer = people[UserRole.RECRUITER][0], people[UserRole.INTERVIEWER][0]
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     db.flush()
     # The case needs A and B to weigh the same, so the total follows A + B.
-    model = profile_context(db, profile.version.id).panel_model
+    model = profile_context(db, vacancy.role_profile_version_id).panel_model
     weights = dict(zip(model.criterion_ids, model.global_weights(), strict=True))
     assert weights[CRITERION_A] == weights[CRITERION_B]
     applications = {}

@@ -10,30 +10,17 @@ from sqlmodel import Session, select
 from app.db import read_session, write_session
 from app.errors import InvalidInput
 from app.hiring.service import create_application, create_candidate, record_decision
-from app.models import Application, Decision, Stage, StageDecision, User, Vacancy, VacancyStatus
+from app.models import Application, Decision, Stage, StageDecision, User
 from app.rubrics.library import builtin_library
-from app.rubrics.service import clone_profile, sync_builtin_library, visible_profiles
-from tests.factories import make_organisation, make_user
+from app.rubrics.service import sync_builtin_library
+from tests.factories import make_organisation, make_user, make_vacancy
 
 
 def an_application(db: Session) -> tuple[uuid.UUID, uuid.UUID]:
     sync_builtin_library(db, builtin_library())
     organisation = make_organisation(db)
     recruiter = make_user(db, organisation=organisation)
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     candidate = create_candidate(db, organisation_id=organisation.id, full_name="Вера Кандидатова")
     application = create_application(db, vacancy=vacancy, candidate=candidate)
     db.commit()

@@ -9,11 +9,10 @@ from sqlmodel import Session
 
 from app.demo import DemoLogin
 from app.hiring.service import assign_interviewer, create_application, create_candidate
-from app.models import Organisation, Stage, User, UserRole, Vacancy, VacancyStatus, new_id
-from app.rubrics.service import clone_profile, visible_profiles
+from app.models import Organisation, Stage, User, UserRole, new_id
 from app.scorecards.service import RatingChange, save_draft, start_scorecard, submit
 from app.security import hash_password
-from tests.factories import DEFAULT_PASSWORD, make_api_key, make_organisation
+from tests.factories import DEFAULT_PASSWORD, make_api_key, make_organisation, make_vacancy
 
 CRITICISM = "communicability.criticism"  # the same levels at both stages
 LISTENING = "communicability.listening"  # other levels at the work sample: the candidate grew
@@ -75,20 +74,7 @@ def make_world(db: Session) -> World:
     boris = _person(db, organisation, UserRole.INTERVIEWER, "Борис Интервьюеров")
     people = {role: _person(db, organisation, role, f"Сотрудник ({role.value})") for role in ROLES}
     outsider = _person(db, make_organisation(db), UserRole.HR, "Чужой")
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     db.flush()
     for n in range(4):
         candidate = create_candidate(db, organisation_id=organisation.id, full_name=f"Кандидат {n}")

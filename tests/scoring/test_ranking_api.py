@@ -12,10 +12,15 @@ import pytest
 from sqlmodel import Session
 
 from app.hiring.service import assign_interviewer, create_application, create_candidate
-from app.models import Organisation, Stage, UserRole, Vacancy, VacancyStatus
-from app.rubrics.service import clone_profile, visible_profiles
+from app.models import Organisation, Stage, UserRole, Vacancy
 from app.scoring.service import profile_context
-from tests.factories import DEFAULT_PASSWORD, make_api_key, make_organisation, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_api_key,
+    make_organisation,
+    make_user,
+    make_vacancy,
+)
 from tests.hiring.test_pages import browser_for
 from tests.test_web_accounts import csrf_token_of
 
@@ -44,20 +49,7 @@ def pool(db: Session, http: httpx.Client) -> Pool:
         make_user(db, organisation=organisation, role=UserRole.INTERVIEWER, email=email)
         for email in ("anna@example.org", "boris@example.org")
     ]
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     applications = {}
     for name in ("Анна Порогова", "Борис Провалов", "Вера Частичная", "Глеб Неоценённый"):
         candidate = create_candidate(db, organisation_id=organisation.id, full_name=name)
@@ -67,7 +59,7 @@ def pool(db: Session, http: httpx.Client) -> Pool:
                 db, application=application, interviewer=interviewer, stage=Stage.INTERVIEW
             )
         applications[name] = str(application.id)
-    criteria = list(profile_context(db, profile.version.id).panel_model.criterion_ids)
+    criteria = list(profile_context(db, vacancy.role_profile_version_id).panel_model.criterion_ids)
     _, secret = make_api_key(db, organisation=organisation, scopes=["admin"])
     db.commit()
     http.headers["Authorization"] = f"Bearer {secret}"

@@ -14,11 +14,8 @@ from app.models import (
     Stage,
     StageDecision,
     UserRole,
-    Vacancy,
-    VacancyStatus,
 )
-from app.rubrics.service import clone_profile, visible_profiles
-from tests.factories import make_api_key, make_organisation, make_user
+from tests.factories import make_api_key, make_organisation, make_user, make_vacancy
 
 STAGE_CRITERIA = [
     "communicability.criticism",
@@ -51,20 +48,7 @@ def world(db: Session, http: httpx.Client) -> World:
     outsider = make_user(
         db, organisation=organisation, role=UserRole.INTERVIEWER, email="olga@example.org"
     )
-    builtin = next(
-        p
-        for p in visible_profiles(db, organisation_id=organisation.id)
-        if p.row.key == "community_manager"
-    )
-    profile = clone_profile(db, organisation_id=organisation.id, profile_id=builtin.row.id)
-    vacancy = Vacancy(
-        organisation_id=organisation.id,
-        role_profile_id=profile.row.id,
-        role_profile_version_id=profile.version.id,
-        title="Комьюнити-менеджер",
-        status=VacancyStatus.OPEN,
-    )
-    db.add(vacancy)
+    vacancy = make_vacancy(db, organisation=organisation)
     candidate = create_candidate(
         db,
         organisation_id=organisation.id,
