@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.hiring.service import assign_interviewer, create_application, create_candidate
-from app.models import Organisation, Stage, UserRole, Vacancy
-from app.scoring.service import profile_context
+from app.models import ApplicationScore, Organisation, Stage, UserRole, Vacancy
+from app.scoring.service import profile_context, rescore_outdated
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_api_key,
@@ -218,3 +219,32 @@ def test_equal_weighting_is_chosen_by_an_admin_and_rescored(
     # The stored status, on the page too.
     assert "обязательное не выполнено" in admin.get(application_page).text
     assert hr.get("/settings/scoring").status_code == 403
+
+
+def test_scores_stored_by_an_older_version_are_rescored_on_migrate(pool: Pool, db: Session) -> None:
+    everything = {cid: (3, "interview") for cid in pool.criteria}
+    submit(pool, "Анна Порогова", 0, {**everything, MUST[0]: (3, "work_sample")})
+    submit(pool, "Анна Порогова", 1, {**everything, MUST[0]: (3, "reference")})
+    score_url = f"/api/v1/applications/{pool.applications['Анна Порогова']}/score"
+    before = pool.api.get(score_url).json()
+    table = ApplicationScore.__table__
+    size = len(pool.criteria)
+    # The layout before format 2: no status byte after the spreads.
+    for score_id, packed in db.execute(sa.select(table.c.id, table.c.criteria_packed)).all():
+        old = packed[: 5 * size] if len(packed) == 6 * size else packed
+        db.execute(
+            table.update()
+            .where(table.c.id == score_id)
+            .values(criteria_packed=old, packed_format=1)
+        )
+    db.commit()
+
+    rescored = rescore_outdated(db)
+    db.commit()
+    after = pool.api.get(score_url).json()
+
+    assert rescored == 5  # four screening scores, one panel score
+    assert db.execute(sa.select(sa.func.min(table.c.packed_format))).scalar_one() == 2
+    for kind in ("panel", "screening"):
+        assert after[kind]["criteria"] == before[kind]["criteria"]
+        assert after[kind]["outcome"] == before[kind]["outcome"]
