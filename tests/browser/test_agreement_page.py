@@ -6,7 +6,8 @@ import re
 import pytest
 from sqlmodel import Session
 
-from app.models import UserRole
+from app.models import Stage, UserRole, Vacancy
+from app.scoring.agreement_service import vacancy_agreement
 from tests.browser.conftest import watch_content_security
 from tests.browser.test_hiring_scenario import PHONE, assert_accessible, sign_in
 from tests.scoring.agreement_case import make_world
@@ -32,7 +33,10 @@ def test_the_agreement_page_fits_a_phone_and_filters_without_javascript(
     page.click("form.filters button")
     page.wait_for_url(re.compile(r"stage=work_sample"))
     assert page.locator("#stage").input_value() == "work_sample"
-    assert page.locator("section[aria-labelledby=criteria] tbody tr").count() == 7
+    work_sample = vacancy_agreement(
+        db, db.get(Vacancy, world.vacancy_id), stage=Stage.WORK_SAMPLE
+    ).criteria
+    assert page.locator("section[aria-labelledby=criteria] tbody tr").count() == len(work_sample)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     page.screenshot(path=shots / "agreement-phone.png", full_page=True)
     phone.close()
