@@ -26,7 +26,10 @@ def upgrade() -> None:
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
-                "evidence_weighting", sa.String(length=20), server_default="validity", nullable=False
+                "evidence_weighting",
+                sa.String(length=20),
+                server_default="validity",
+                nullable=False,
             )
         )
 
