@@ -2,6 +2,7 @@
 cursor pagination and `updated_since` so an ATS can sync without missing or repeating rows.
 Moving an application is a person's decision: POST /applications/{id}/decisions."""
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
@@ -583,19 +584,8 @@ def vacancy_ranking(
         count=len(rows),
         offset=offset,
         items=[
-            RankedApplicationOut(
-                rank=row.rank,
-                group=row.group.name.lower(),
-                application_id=row.application_id,
-                candidate_id=row.candidate_id,
-                external_id=row.external_id,
-                stage=row.stage,
-                total=row.total,
-                coverage=row.coverage,
-                provisional=row.provisional,
-                outcome=row.outcome,
-                band=row.band,
-                disagreements=row.disagreements,
+            RankedApplicationOut.model_validate(
+                {**dataclasses.asdict(row), "group": row.group.name.lower()}
             )
             for row in rows[offset : offset + limit]
         ],
