@@ -643,18 +643,14 @@ def _converter(
 def rescore_outdated(session: Session) -> int:
     """Rescores every stored score written in an older layout of its packed results (after an
     upgrade), vacancy by vacancy; returns how many scores were rewritten."""
-    table = ApplicationScore.__table__
-    outdated = session.execute(
-        sa.select(table.c.application_id, table.c.kind).where(
-            table.c.packed_format < RESULTS_FORMAT
-        )
+    outdated = session.exec(
+        select(ApplicationScore.application_id, ApplicationScore.kind, Application.vacancy_id)
+        .join(Application, Application.id == ApplicationScore.application_id)
+        .where(ApplicationScore.packed_format < RESULTS_FORMAT)
     ).all()
     by_vacancy: dict[uuid.UUID, dict[ScoreKind, list[uuid.UUID]]] = {}
-    for application_id, kind in outdated:
-        application = session.get(Application, application_id)
-        by_vacancy.setdefault(application.vacancy_id, {}).setdefault(ScoreKind(kind), []).append(
-            application_id
-        )
+    for application_id, kind, vacancy_id in outdated:
+        by_vacancy.setdefault(vacancy_id, {}).setdefault(ScoreKind(kind), []).append(application_id)
     for vacancy_id, kinds in by_vacancy.items():
         vacancy = session.get(Vacancy, vacancy_id)
         if ScoreKind.PANEL in kinds:
