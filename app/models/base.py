@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so migrations can refer to them on every database.
@@ -102,6 +104,60 @@ def updated_at_field() -> Any:
     )
 
 
+class change_position(FunctionElement):  # noqa: N801  (an SQL function, named as one)
+    """The position in the sync order (app/api/pagination.py) of a row being written, taken
+    by the writing statement itself, so every insert and update sets it: ORM and Core alike.
+
+    PostgreSQL: the writing transaction's id (xid8, 64 bits: it never wraps around); a poll
+    reads only positions below the oldest transaction still in flight. SQLite: one more than
+    the table's highest; writers go one at a time (BEGIN IMMEDIATE), so a later commit
+    always gets a higher number. Rows of the synced tables are deleted only with their
+    organisation, so the highest position never goes back."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+        super().__init__()
+
+
+@compiles(change_position, "postgresql")
+def _change_position_postgresql(element: change_position, compiler: Any, **kw: Any) -> str:
+    return "pg_current_xact_id()::text::bigint"
+
+
+@compiles(change_position, "sqlite")
+def _change_position_sqlite(element: change_position, compiler: Any, **kw: Any) -> str:
+    table = compiler.preparer.quote(element.table_name)
+    return f"(SELECT coalesce(max(p.change_position), 0) + 1 FROM {table} AS p)"
+
+
+def change_position_field(table_name: str) -> Any:
+    """The sync position of a table's rows; see change_position. Read it from the database
+    after a write: the object holds None until then."""
+    return Field(
+        default=None,
+        sa_type=sa.BigInteger,
+        nullable=False,
+        index=True,  # SQLite's max(); the poll uses the organisation's index (sync_index)
+        sa_column_kwargs={
+            "default": change_position(table_name),
+            "onupdate": change_position(table_name),
+        },
+    )
+
+
+def sync_index(table_name: str) -> sa.Index:
+    """The index a poll of one organisation's rows reads in order."""
+    return sa.Index(
+        f"ix_{table_name}_organisation_id_change_position",
+        "organisation_id",
+        "change_position",
+        "id",
+    )
+
+
 def organisation_fk() -> Any:
     return Field(foreign_key="organisations.id", ondelete="CASCADE", index=True, nullable=False)
 
@@ -109,7 +165,12 @@ def organisation_fk() -> Any:
 def column_values(instance: SQLModel) -> dict[str, Any]:
     """Returns a table model instance's column values. Made once, an instance serves as the
     template of many rows inserted in one statement, with the defaults the model gives."""
-    return {column.name: getattr(instance, column.name) for column in instance.__table__.columns}
+    return {
+        column.name: getattr(instance, column.name)
+        for column in instance.__table__.columns
+        # A default the database computes (change_position) is left to the insert.
+        if not (column.default is not None and column.default.is_clause_element)
+    }
 
 
 class IdModel(SQLModel):

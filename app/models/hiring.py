@@ -12,7 +12,9 @@ from app.models.base import (
     JSONType,
     OrganisationOwned,
     UTCDateTime,
+    change_position_field,
     enum_type,
+    sync_index,
     utcnow,
 )
 from app.models.organisation import Locale
@@ -50,6 +52,7 @@ class Decision(enum.StrEnum):
 
 class Vacancy(OrganisationOwned, table=True):
     __tablename__ = "vacancies"
+    __table_args__ = (sync_index("vacancies"),)
 
     role_profile_id: uuid.UUID = Field(foreign_key="role_profiles.id", index=True)
     role_profile_version_id: uuid.UUID = Field(foreign_key="role_profile_versions.id", index=True)
@@ -63,11 +66,16 @@ class Vacancy(OrganisationOwned, table=True):
     )
     opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Where the API's sync order puts the row's last change (app/api/pagination.py).
+    change_position: int | None = change_position_field("vacancies")
 
 
 class Candidate(OrganisationOwned, table=True):
     __tablename__ = "candidates"
-    __table_args__ = (sa.UniqueConstraint("organisation_id", "external_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "external_id"),
+        sync_index("candidates"),
+    )
 
     full_name: str = Field(max_length=200, index=True)
     email: str = Field(default="", max_length=320, index=True)
@@ -89,18 +97,20 @@ class Candidate(OrganisationOwned, table=True):
     talent_pool_consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Set by erasure: the row stays as an anonymous tombstone so scores keep counting.
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    change_position: int | None = change_position_field("candidates")
 
 
 class Application(OrganisationOwned, table=True):
     """A candidate applying to one vacancy."""
 
     __tablename__ = "applications"
-    __table_args__ = (sa.UniqueConstraint("vacancy_id", "candidate_id"),)
+    __table_args__ = (sa.UniqueConstraint("vacancy_id", "candidate_id"), sync_index("applications"))
 
     vacancy_id: uuid.UUID = Field(foreign_key="vacancies.id", ondelete="CASCADE", index=True)
     candidate_id: uuid.UUID = Field(foreign_key="candidates.id", ondelete="CASCADE", index=True)
     stage: Stage = Field(default=Stage.APPLIED, sa_type=enum_type(Stage), index=True)
     stage_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    change_position: int | None = change_position_field("applications")
 
 
 class InterviewerAssignment(OrganisationOwned, table=True):
