@@ -13,16 +13,17 @@ app/models/base.py), so ORM and Core writes alike get one. A page reads only row
 horizon: every write that can still commit will get a position at or above it, and the
 cursor never passes it.
 - PostgreSQL: the position is the writing transaction's id (pg_current_xact_id(), xid8,
-  64 bits, so no wraparound), the horizon the oldest transaction still in flight
-  (pg_snapshot_xmin of the current snapshot). Every id below it belongs to a transaction
-  that has ended, so its rows are final and visible to the page's query; a transaction in
-  flight has an id at or above it, and one starting later gets a higher id still (ids are
-  assigned at a transaction's first write; one that only reads has none and holds back
-  nobody). So a transaction that wrote first and commits last lands after the cursor: it
-  is not in any page until it commits, and its position is above any cursor given out while
-  it ran. A row written again gets the later writer's id: it moves on and comes again. The
-  price: a long transaction holds back the rows of every transaction that began after it
-  until it ends.
+  64 bits, so no wraparound), the horizon the oldest transaction still in flight in this
+  database (from pg_current_snapshot(); see _POSTGRESQL_HORIZON for other databases on the
+  server). Every id below it belongs to a transaction that has ended, so its rows are final
+  and visible to the page's query; a transaction in flight has an id at or above it, and
+  one starting later gets a higher id still (ids are assigned at a transaction's first
+  write; one that only reads has none and holds back nobody). So a transaction that wrote
+  first and commits last lands after the cursor: it is in no page until it commits, and its
+  position is above any cursor given out while it ran. A row written again gets the later
+  writer's id: it moves on and comes again. The price: a long transaction holds back the
+  rows of every transaction that began after it until it ends (a poll then shows nothing
+  newer, and misses nothing).
 - SQLite: writers go one at a time, each holding the lock from BEGIN IMMEDIATE to commit,
   so commit order is write order; the position is one more than the table's highest,
   taken inside the writing statement, and the horizon is one more than the highest a page
@@ -165,15 +166,34 @@ def decode_cursor(cursor: str, list_name: str, filters: dict[str, Any]) -> After
     return after
 
 
+# The oldest transaction still in flight, leaving out those of other databases on the same
+# server (xids are server-wide; a transaction in another database writes none of our rows).
+# A backend belongs to one database for its whole life, so a transaction known to be of
+# another one is surely not ours; one we cannot place (no permission to see it, a prepared
+# transaction) counts as ours: it can only hold the sync back, never make it skip.
+_POSTGRESQL_HORIZON = sa.text(
+    """
+    SELECT coalesce(
+        (SELECT min(xid) FROM pg_snapshot_xip(snapshot) AS xid
+         WHERE xid::xid NOT IN (
+            SELECT activity.backend_xid FROM pg_stat_activity AS activity
+            WHERE activity.backend_xid IS NOT NULL
+              AND activity.datid <> (SELECT oid FROM pg_database
+                                     WHERE datname = current_database()))),
+        pg_snapshot_xmax(snapshot))::text::bigint
+    FROM pg_current_snapshot() AS snapshot
+    """
+)
+
+
 def horizon(session: Session, model) -> int:  # noqa: ANN001  (a synced table model)
     """Returns the position every write that can still commit will be at or above; rows
     below it are final in what this session reads (see the module's docstring)."""
     if session.get_bind().dialect.name == "postgresql":
-        # Its own statement, before the page's: an id below the xmin of this snapshot has
-        # ended, so the page's later snapshot sees all of its rows too.
-        return session.execute(
-            sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        ).scalar_one()
+        # Its own statement, before the page's: a transaction below the horizon had ended
+        # when this one began (or ended before it looked: then it was not "in flight"), so
+        # the page's later snapshot sees all of its rows.
+        return session.execute(_POSTGRESQL_HORIZON).scalar_one()
     # The session's read transaction keeps one snapshot, the page's too.
     return session.execute(
         sa.select(sa.func.coalesce(sa.func.max(model.change_position), 0) + 1)
