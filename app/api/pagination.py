@@ -145,7 +145,7 @@ def decode_cursor(cursor: str, list_name: str, filters: dict[str, Any]) -> After
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         fingerprint, row_id = payload["f"], uuid.UUID(payload["i"])
         if "p" in payload:
-            if type(payload["p"]) is not int:
+            if type(payload["p"]) is not int or not -(2**63) <= payload["p"] < 2**63:
                 raise ValueError
             after = After(position=payload["p"], row_id=row_id)
         else:
@@ -153,7 +153,7 @@ def decode_cursor(cursor: str, list_name: str, filters: dict[str, Any]) -> After
             if since.tzinfo is None:
                 raise ValueError
             after = After(since=since - LEGACY_CURSOR_MARGIN)
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, OverflowError):
         raise InvalidInput(
             "this cursor is not one this API gave out: start without one", field="query.cursor"
         ) from None

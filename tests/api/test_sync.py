@@ -1,15 +1,25 @@
 """The API as an ATS uses it: vacancies, candidates and applications written and read back;
-lists paged by cursor so a poller sees every change once; Idempotency-Key retries; limits."""
+lists paged by cursor so a poller sees every change, including one that commits after the
+poll that started the sync; Idempotency-Key retries; limits."""
 
+import base64
+import hashlib
+import json
 import threading
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app import migrations
+from app.db import create_db_engine, read_session, write_session
 from app.demo import DEMO_LOGINS
-from app.models import AuditEvent, IdempotencyRecord, Organisation, RoleProfile, User
+from app.models import AuditEvent, Candidate, IdempotencyRecord, Organisation, RoleProfile, User
 from tests.api.conftest import candidates_named
+from tests.factories import make_organisation
 
 
 def all_pages(http: httpx.Client, path: str, headers: dict, **params) -> tuple[list[dict], str]:
@@ -267,3 +277,117 @@ def test_every_write_is_audited_with_the_key_and_the_person_it_acts_for(
     first, second = events[created.json()["id"]], events[anonymous.json()["id"]]
     assert first.actor_api_key_id is not None and first.on_behalf_of_user_id == recruiter_id
     assert second.actor_api_key_id == first.actor_api_key_id and second.on_behalf_of_user_id is None
+
+
+def test_a_poll_that_finds_nothing_gives_a_cursor_and_the_cursor_overrides_updated_since(
+    http: httpx.Client, headers: dict
+) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    empty = http.get("/api/v1/candidates", headers=headers, params={"updated_since": tomorrow})
+    new = http.post("/api/v1/candidates", headers=headers, json={"full_name": "Позже"}).json()
+    later = http.get(
+        "/api/v1/candidates",
+        headers=headers,
+        params={"cursor": empty.json()["next_cursor"], "updated_since": tomorrow},
+    ).json()
+    again = http.get("/api/v1/candidates", headers=headers, params={"cursor": later["next_cursor"]})
+
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    assert empty.json()["next_cursor"] and not empty.json()["has_more"]
+    assert [item["id"] for item in later["items"]] == [new["id"]]
+    assert again.json()["items"] == []
+
+
+def test_a_change_timed_before_updated_since_that_commits_after_the_poll_comes_by_cursor(
+    http: httpx.Client, headers: dict, engine: sa.Engine, demo: Organisation
+) -> None:
+    """updated_since is only where the sync starts: a transaction that wrote before that time
+    and commits after the poll is not lost; the cursor brings it."""
+    with write_session(engine) as writer:
+        late = Candidate(organisation_id=demo.id, full_name="Долгая транзакция")
+        writer.add(late)
+        writer.flush()  # written (and timed) now, committed after the poll below
+        time.sleep(0.05)
+        since = datetime.now(UTC).isoformat()
+        first = http.get("/api/v1/candidates", headers=headers, params={"updated_since": since})
+    later = http.get(
+        "/api/v1/candidates", headers=headers, params={"cursor": first.json()["next_cursor"]}
+    ).json()
+
+    assert first.status_code == 200 and first.json()["items"] == []
+    assert [item["id"] for item in later["items"]] == [str(late.id)]
+    assert later["items"][0]["updated_at"] < since  # timed before the poll's start
+
+
+def test_a_cursor_given_out_before_sync_positions_is_taken_and_misses_nothing(
+    http: httpx.Client, headers: dict, db: Session, demo: Organisation
+) -> None:
+    """A poller that kept a cursor of the old format (by updated_at) goes on after the upgrade:
+    from a margin before the cursor's time, so it gets some rows twice and none missed."""
+    old_rows = db.exec(
+        select(Candidate).where(Candidate.organisation_id == demo.id).order_by(Candidate.id)
+    ).all()
+    seen_before, not_seen = old_rows[0], old_rows[1]
+    now = datetime.now(UTC)
+    seen_before.updated_at = now - timedelta(hours=2)
+    not_seen.updated_at = now - timedelta(minutes=1)  # committed after the old poll's page
+    db.add_all([seen_before, not_seen])
+    db.commit()
+    fingerprint = hashlib.sha256(
+        json.dumps({"list": "candidates", "external_id": None}, sort_keys=True).encode()
+    ).hexdigest()[:16]
+    old_cursor = (
+        base64.urlsafe_b64encode(
+            json.dumps(
+                {"f": fingerprint, "u": now.isoformat(), "i": str(uuid.UUID(int=0))}
+            ).encode()
+        )
+        .decode()
+        .rstrip("=")
+    )
+
+    answer = http.get(
+        "/api/v1/candidates", headers=headers, params={"cursor": old_cursor, "limit": 200}
+    )
+    ids = [item["id"] for item in answer.json()["items"]]
+    then = http.get(
+        "/api/v1/candidates", headers=headers, params={"cursor": answer.json()["next_cursor"]}
+    )
+
+    assert answer.status_code == 200 and not answer.json()["has_more"]
+    assert str(not_seen.id) in ids and str(seen_before.id) not in ids
+    assert then.status_code == 200 and then.json()["items"] == []
+
+
+def test_existing_rows_keep_their_sync_order_through_the_upgrade(
+    empty_database_url: str,
+) -> None:
+    engine = create_db_engine(empty_database_url)
+    try:
+        migrations.upgrade(engine)
+        now = datetime.now(UTC)
+        with write_session(engine) as session:
+            organisation = make_organisation(session)
+            rows = [
+                Candidate(
+                    organisation_id=organisation.id,
+                    full_name=f"До обновления {number}",
+                    updated_at=now - timedelta(minutes=number),
+                )
+                for number in range(5)
+            ]
+            session.add_all(rows)
+        migrations.downgrade(engine, "e13b7c2a9d40")
+        migrations.upgrade(engine)
+        with write_session(engine) as session:
+            session.add(Candidate(organisation_id=organisation.id, full_name="После"))
+        with read_session(engine) as session:
+            in_sync_order = session.exec(
+                select(Candidate.full_name)
+                .where(Candidate.organisation_id == organisation.id)
+                .order_by(Candidate.change_position, Candidate.id)
+            ).all()
+
+        assert in_sync_order == [f"До обновления {n}" for n in reversed(range(5))] + ["После"]
+    finally:
+        engine.dispose()
