@@ -220,10 +220,9 @@ def paginate(
         query = query.where(model.updated_at >= after.since)
     if after.position is not None:
         query = query.where(
-            sa.or_(
-                model.change_position > after.position,
-                sa.and_(model.change_position == after.position, model.id > after.row_id),
-            )
+            # The first condition alone is what the index seeks to; the second sorts out ties.
+            model.change_position >= after.position,
+            sa.or_(model.change_position > after.position, model.id > after.row_id),
         )
     rows = list(session.exec(query.order_by(model.change_position, model.id).limit(limit + 1)))
     has_more = len(rows) > limit

@@ -1,5 +1,6 @@
 """REST operations on vacancies, candidates, applications and interviewer assignments, with
-cursor pagination and `updated_since` so an ATS can sync without missing or repeating rows.
+cursor pagination and `updated_since` so an ATS can sync without missing a change (see
+app/api/pagination.py for what the cursor guarantees).
 Moving an application is a person's decision: POST /applications/{id}/decisions."""
 
 import dataclasses
@@ -77,7 +78,7 @@ def list_vacancies(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_PAGE_SIZE,
 ) -> Page[VacancyOut]:
-    """The organisation's vacancies, oldest change first."""
+    """The organisation's vacancies in sync order (oldest committed change first)."""
     query = select(Vacancy).where(Vacancy.organisation_id == caller.organisation.id)
     if status is not None:
         query = query.where(Vacancy.status == status)
@@ -162,7 +163,8 @@ def list_candidates(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_PAGE_SIZE,
 ) -> Page[CandidateOut]:
-    """The organisation's candidates, oldest change first; by your ATS's id with external_id."""
+    """The organisation's candidates in sync order (oldest committed change first); by your
+    ATS's id with external_id."""
     query = select(Candidate).where(
         Candidate.organisation_id == caller.organisation.id, Candidate.erased_at.is_(None)
     )
@@ -268,8 +270,8 @@ def list_applications(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_PAGE_SIZE,
 ) -> Page[ApplicationOut]:
-    """Applications, oldest change first (a stage change is a change); filter by vacancy,
-    candidate or stage."""
+    """Applications in sync order (oldest committed change first; a stage change is a change);
+    filter by vacancy, candidate or stage."""
     query = select(Application).where(Application.organisation_id == caller.organisation.id)
     for column, value in (
         (Application.vacancy_id, vacancy_id),

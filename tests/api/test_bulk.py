@@ -245,10 +245,15 @@ def test_a_batch_saves_what_one_by_one_saves(db: Session, demo: Organisation) ->
             ]
             found.append(
                 {
+                    # change_position: where the write is in the sync order, set either way.
                     "candidate": candidate.model_dump(
                         exclude={"id", "created_at", "updated_at", "full_name", "email"}
                     )
-                    | {"external_id": bool(candidate.external_id), "email": bool(candidate.email)},
+                    | {
+                        "external_id": bool(candidate.external_id),
+                        "email": bool(candidate.email),
+                        "change_position": candidate.change_position is not None,
+                    },
                     "application": application.model_dump(
                         include={"organisation_id", "vacancy_id", "stage"}
                     ),
