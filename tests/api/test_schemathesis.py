@@ -17,8 +17,10 @@ EXAMPLES_PER_OPERATION = 20
 # Where a schema-valid request may still be refused with 422 because the API checks meaning
 # the schema cannot say: a rubric or profile document's rules (anchors for every level,
 # known criterion ids...), a cursor that this API did not give out for that list, and the
-# rows of an imported CSV file (a string to the schema).
+# rows of an imported CSV file (a string to the schema), a document template that uses
+# another document's data (a posting's fields in the sheet template).
 SEMANTIC_422 = [
+    r"^/api/v1/templates/[^/]+(/preview)?$",
     r"^/api/v1/(rubrics|profiles)(/.*)?$",
     r"^/api/v1/(vacancies|candidates|applications)$",
     r"^/api/v1/imports$",
