@@ -143,6 +143,7 @@ def test_writes_go_through_while_clients_stall_mid_body_and_the_stalled_get_408(
         assert b"connection: close" in answer.lower()
     assert all(b"application/problem+json" in answer for answer in answers[5:])
     assert all(b"text/html" in answer for answer in answers[:5])
+    assert all("Форма передавалась слишком долго".encode() in answer for answer in answers[:5])
     assert candidates_named(db, "Другой") == 8 and candidates_named(db, "Застрявший") == 0
 
 
