@@ -1,5 +1,6 @@
 """Database engine and sessions: SQLite tuned for concurrent requests, or PostgreSQL."""
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -202,3 +203,39 @@ def check_connection(engine: Engine) -> None:
         raise ConfigError(
             f"cannot connect to the database {describe_url(str(engine.url))} ({reason}): {hint}"
         ) from exc
+
+
+class ReadLimit:
+    """ASGI middleware for SQLite: at most `limit` reading requests (GET, HEAD) are worked on at
+    once, the others wait in the event loop (holding no thread). One process serves SQLite, and
+    its threads share one interpreter: two dozen page renders at once slow the one writer that
+    holds the write lock, and every writer queued behind it. A slot is held until the answer
+    starts (the route's queries and its rendering), not while it is sent."""
+
+    def __init__(self, app, limit: int) -> None:  # noqa: ANN001
+        self.app = app
+        self.slots = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"].startswith("/static/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        await self.slots.acquire()
+        held = True
+
+        async def send_and_release(message) -> None:  # noqa: ANN001
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                self.slots.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_release)
+        finally:
+            if held:
+                self.slots.release()

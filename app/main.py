@@ -21,7 +21,7 @@ from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
 from app.audit import ReadLog
 from app.dashboard.views import router as dashboard_pages
-from app.db import create_db_engine
+from app.db import ReadLimit, create_db_engine
 from app.deps import ApiKeyCache, LoginRequired
 from app.errors import AppError, ConfigError
 from app.fairness.views import router as fairness_pages
@@ -95,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # CSRF cookie (below), then the API limits, then the Idempotency-Key check.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ApiLimitsMiddleware, per_minute=settings.api_rate_limit_per_minute)
+
+    if engine.dialect.name == "sqlite" and settings.sqlite_max_concurrent_reads:
+        app.add_middleware(ReadLimit, limit=settings.sqlite_max_concurrent_reads)
 
     # Every browser gets a CSRF secret before it sees its first form.
     app.add_middleware(CsrfCookieMiddleware, settings=settings, skip_prefix=f"{API_V1_PREFIX}/")
