@@ -1,0 +1,1 @@
+"""Races against a real server, on SQLite and PostgreSQL."""
