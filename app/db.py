@@ -1,6 +1,8 @@
 """Database engine and sessions: SQLite tuned for concurrent requests, or PostgreSQL."""
 
 import asyncio
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +16,8 @@ from app.errors import ConfigError
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option that makes an SQLite transaction take the write lock when it begins.
 SQLITE_WRITE_OPTION = "smm_hire_sqlite_write"
+# Marks a pooled connection whose transaction holds the process's writer turn (FairLock).
+_HOLDS_WRITER_TURN = "smm_hire_writer_turn"
 
 
 def create_db_engine(database_url: str) -> Engine:
@@ -56,7 +60,42 @@ def create_db_engine(database_url: str) -> Engine:
     return engine
 
 
+class FairLock:
+    """A lock that threads get in the order they asked for it. SQLite's own wait for its write
+    lock (the busy handler) polls with growing sleeps: under load a writer that just started
+    often gets in before one that has waited seconds. In the process, writers queue here."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ended
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()  # handed straight to the next: stays held
+            else:
+                self._held = False
+
+
 def _tune_sqlite(engine: Engine) -> None:
+    writers = FairLock()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         # Let us issue BEGIN ourselves: pysqlite's implicit BEGIN is always DEFERRED.
@@ -72,10 +111,30 @@ def _tune_sqlite(engine: Engine) -> None:
     def on_begin(connection) -> None:  # noqa: ANN001
         # A deferred transaction that later writes fails at once with "database is locked"
         # when another writer got in first; IMMEDIATE waits for the lock (busy_timeout) instead.
-        if connection.get_execution_options().get(SQLITE_WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        if not connection.get_execution_options().get(SQLITE_WRITE_OPTION):
             connection.exec_driver_sql("BEGIN")
+            return
+        # The writers of this process take turns in order; one that waits past the busy
+        # timeout goes on to SQLite's own wait (and its "database is locked").
+        if writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            connection.info[_HOLDS_WRITER_TURN] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end_turn(connection.info)
+            raise
+
+    def _end_turn(info: dict) -> None:
+        if info.pop(_HOLDS_WRITER_TURN, False):
+            writers.release()
+
+    # The turn ends with the transaction (the COMMIT itself is a WAL append: the next writer's
+    # BEGIN IMMEDIATE waits for it a millisecond at most); a connection that goes back to the
+    # pool or is dropped with a turn (an error mid-transaction) gives it back as well.
+    for name in ("commit", "rollback"):
+        event.listen(engine, name, lambda connection: _end_turn(connection.info))
+    for name in ("checkin", "invalidate"):
+        event.listen(engine, name, lambda _dbapi, record, *_: _end_turn(record.info))
 
 
 def write_engine(engine: Engine) -> Engine:
@@ -93,6 +152,24 @@ def write_session(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reads_first(session: Session) -> Iterator[None]:
+    """For what a writing request reads first (who is calling): the block's queries run in a
+    read transaction of their own, ended with the block, so that the write transaction, and
+    on SQLite the write lock, begin only at the next statement. Inside a transaction already
+    begun, the block simply joins it."""
+    if session.in_transaction():
+        yield
+        return
+    session.connection(execution_options={SQLITE_WRITE_OPTION: False})
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # nothing to write; objects loaded stay loaded (expire_on_commit=False)
 
 
 @contextmanager
@@ -128,19 +205,37 @@ def check_connection(engine: Engine) -> None:
         ) from exc
 
 
-class SqliteWriteGate:
-    """ASGI middleware for SQLite: requests that write go one at a time, queued in the event
-    loop. SQLite lets one writer in anyway; queued here, a waiting request holds no worker
-    thread, so the writer that holds the lock always has one to finish with."""
+class ReadLimit:
+    """ASGI middleware for SQLite: at most `limit` reading requests (GET, HEAD) are worked on at
+    once, the others wait in the event loop (holding no thread). One process serves SQLite, and
+    its threads share one interpreter: two dozen page renders at once slow the one writer that
+    holds the write lock, and every writer queued behind it. A slot is held until the answer
+    starts (the route's queries and its rendering), not while it is sent."""
 
-    def __init__(self, app, methods: frozenset[str]) -> None:  # noqa: ANN001
+    def __init__(self, app, limit: int) -> None:  # noqa: ANN001
         self.app = app
-        self.methods = methods
-        self.gate = asyncio.Lock()
+        self.slots = asyncio.Semaphore(limit)
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
-        if scope["type"] == "http" and scope["method"] in self.methods:
-            async with self.gate:
-                await self.app(scope, receive, send)
-        else:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"].startswith("/static/")
+        ):
             await self.app(scope, receive, send)
+            return
+        await self.slots.acquire()
+        held = True
+
+        async def send_and_release(message) -> None:  # noqa: ANN001
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                self.slots.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_release)
+        finally:
+            if held:
+                self.slots.release()

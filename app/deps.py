@@ -3,18 +3,18 @@
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import update as sa_update
 from sqlmodel import Session, select
 
 from app.accounts.service import user_for_session
 from app.audit import Actor, act_as
-from app.db import read_session, write_session
+from app.db import read_session, reads_first, write_session
 from app.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from app.models import ApiKey, AuditEvent, Organisation, User, UserRole, utcnow
 from app.security import sha256_hex
@@ -57,9 +57,16 @@ class LoginRequired(Exception):
     """A page needs a signed-in user; answered with a redirect to the login page."""
 
 
+def _authenticating(request: Request, db: Session) -> AbstractContextManager[None]:
+    """Who is calling is read before a write transaction begins: a writing request takes the
+    write lock (SQLite) at its route's first statement, not while it is authenticated."""
+    return nullcontext() if request.method in READ_METHODS else reads_first(db)
+
+
 def optional_user(request: Request, db: DbSession) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
-    user = user_for_session(db, token=token) if token else None
+    with _authenticating(request, db):
+        user = user_for_session(db, token=token) if token else None
     act_as(db, Actor(user_id=user.id if user else None, ip_address=client_address(request)))
     return user
 
@@ -120,20 +127,19 @@ def api_caller(
 ) -> ApiCaller:
     if credentials is None:
         raise NotAuthenticated("send an API key as `Authorization: Bearer <key>`")
-    api_key, organisation = request.app.state.api_keys.get(db, credentials.credentials)
-    now = utcnow()
-    if api_key is None or api_key.revoked_at is not None:
-        raise NotAuthenticated("the API key is unknown or revoked: ask an admin for a new one")
-    if api_key.expires_at is not None and api_key.expires_at <= now:
-        raise NotAuthenticated("the API key has expired: ask an admin for a new one")
-    if api_key.last_used_at is None or api_key.last_used_at < now - LAST_USED_PRECISION:
-        # The key object is shared through the cache: it is changed in the table, not here.
-        if request.method in READ_METHODS:
-            request.app.state.read_log.key_used(api_key.id, now)  # a read does not write
-        else:
-            db.execute(sa_update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
-        api_key.last_used_at = now
-    user = _named_user(db, organisation, on_behalf_of) if on_behalf_of is not None else None
+    with _authenticating(request, db):
+        api_key, organisation = request.app.state.api_keys.get(db, credentials.credentials)
+        now = utcnow()
+        if api_key is None or api_key.revoked_at is not None:
+            raise NotAuthenticated("the API key is unknown or revoked: ask an admin for a new one")
+        if api_key.expires_at is not None and api_key.expires_at <= now:
+            raise NotAuthenticated("the API key has expired: ask an admin for a new one")
+        if api_key.last_used_at is None or api_key.last_used_at < now - LAST_USED_PRECISION:
+            # Written in the background for every request: authenticating writes nothing.
+            # The key object is shared through the cache: it is changed in the table, not here.
+            request.app.state.read_log.key_used(api_key.id, now)
+            api_key.last_used_at = now
+        user = _named_user(db, organisation, on_behalf_of) if on_behalf_of is not None else None
     act_as(
         db,
         Actor(

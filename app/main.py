@@ -21,7 +21,7 @@ from app.api.limits import ApiLimitsMiddleware
 from app.api.router import API_V1_PREFIX, api_router
 from app.audit import ReadLog
 from app.dashboard.views import router as dashboard_pages
-from app.db import SqliteWriteGate, create_db_engine
+from app.db import ReadLimit, create_db_engine
 from app.deps import ApiKeyCache, LoginRequired
 from app.errors import AppError, ConfigError
 from app.fairness.views import router as fairness_pages
@@ -39,6 +39,7 @@ from app.scoring.views import router as scoring_pages
 from app.settings import Settings
 from app.sheets.views import router as sheet_pages
 from app.templating.views import router as template_pages
+from app.web.body import RequestBodyMiddleware
 from app.web.guard import GuardMiddleware
 from app.web.pages import CsrfCookieMiddleware, CsrfFailed
 from app.webhooks.service import Worker
@@ -90,23 +91,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.library_problems = [str(library_problem) for library_problem in library.problems]
     logging.getLogger("smm_hire").setLevel(settings.log_level.upper())
 
-    # Middleware added later wraps what came before: a request meets the CSRF cookie (below),
-    # then the API limits, then the Idempotency-Key check.
+    # Middleware added later wraps what came before: a request meets the body reader and the
+    # CSRF cookie (below), then the API limits, then the Idempotency-Key check.
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(
-        ApiLimitsMiddleware,
-        per_minute=settings.api_rate_limit_per_minute,
-        max_body_bytes=settings.api_max_body_bytes,
-        bulk_paths={f"{API_V1_PREFIX}/imports": bulk.MAX_BYTES},
-    )
+    app.add_middleware(ApiLimitsMiddleware, per_minute=settings.api_rate_limit_per_minute)
 
-    if engine.dialect.name == "sqlite":
-        app.add_middleware(SqliteWriteGate, methods=frozenset({"POST", "PUT", "PATCH", "DELETE"}))
+    if engine.dialect.name == "sqlite" and settings.sqlite_max_concurrent_reads:
+        app.add_middleware(ReadLimit, limit=settings.sqlite_max_concurrent_reads)
 
     # Every browser gets a CSRF secret before it sees its first form.
     app.add_middleware(CsrfCookieMiddleware, settings=settings, skip_prefix=f"{API_V1_PREFIX}/")
 
-    # Outermost: secure headers reach every answer, and big page bodies stop before parsing.
+    # The whole body, within its cap and its time, before anything touches the database.
+    app.add_middleware(
+        RequestBodyMiddleware,
+        api_max_bytes=settings.api_max_body_bytes,
+        bulk_paths={f"{API_V1_PREFIX}/imports": bulk.MAX_BYTES},
+        idle_seconds=settings.request_body_idle_seconds,
+        total_seconds=settings.request_body_total_seconds,
+    )
+
+    # Outermost: secure headers reach every answer.
     app.add_middleware(GuardMiddleware)
 
     app.add_exception_handler(AppError, problems.app_error_handler)

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     # Requests an API key may make a minute (per process), and the largest request body.
     api_rate_limit_per_minute: int = Field(default=600, ge=1)
     api_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # A request body must keep arriving (a byte at least every idle seconds) and be whole
+    # within the total, else 408: a stalled client must not hold the server's resources.
+    request_body_idle_seconds: float = Field(default=10.0, gt=0)
+    request_body_total_seconds: float = Field(default=120.0, gt=0)
+    # On SQLite (one process), how many reading requests are worked on at once (0: no limit);
+    # the others wait their turn. Fewer page renders competing for the process's interpreter
+    # let the writers, who take turns, finish fast.
+    sqlite_max_concurrent_reads: int = Field(default=4, ge=0)
     # Webhooks go to public https addresses only. Development and tests may allow http and
     # addresses inside the network (never in production: that opens the network to SSRF).
     webhooks_allow_http: bool = False

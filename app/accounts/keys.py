@@ -15,7 +15,7 @@ from app.errors import AppError
 from app.i18n import N_
 from app.models import ApiKey, Organisation, User, UserRole, utcnow
 from app.ownership import owned
-from app.web.pages import CsrfChecked, render
+from app.web.pages import CsrfChecked, PostedForm, render
 
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[User, require_role(UserRole.ADMIN)]
@@ -52,9 +52,8 @@ def api_keys(request: Request, db: DbSession, user: Admin) -> Response:
 
 
 @router.post("/settings/api-keys", dependencies=[CsrfChecked])
-async def create_key(request: Request, db: DbSession, user: Admin) -> Response:
+def create_key(request: Request, db: DbSession, user: Admin, form: PostedForm) -> Response:
     """Creates a key and shows it this once; only its hash is kept."""
-    form = await request.form()
     values = {
         "name": str(form.get("name", "")).strip(),
         "scopes": [str(scope) for scope in form.getlist("scopes")],

@@ -1,6 +1,9 @@
 """Requests in ASGI middleware: the API key a request carries, and its body, read whole and
 then handed on to the app."""
 
+import asyncio
+import time
+
 from starlette.types import Message, Receive, Scope
 
 
@@ -18,13 +21,33 @@ class Disconnected(Exception):
     pass
 
 
-async def read_body(receive: Receive, limit: int | None = None) -> bytes:
+class BodyTimeout(Exception):
+    pass
+
+
+async def read_body(
+    receive: Receive,
+    limit: int | None = None,
+    *,
+    idle_seconds: float | None = None,
+    total_seconds: float | None = None,
+) -> bytes:
     """Returns the whole request body; BodyTooLarge past the limit, Disconnected if the client
-    went away."""
+    went away, BodyTimeout when no byte came for idle_seconds or the whole took longer than
+    total_seconds (a stalled or trickling client)."""
     body = bytearray()
     more = True
+    deadline = time.monotonic() + total_seconds if total_seconds is not None else None
     while more:
-        message = await receive()
+        wait = idle_seconds
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            wait = left if wait is None else min(wait, left)
+        try:
+            async with asyncio.timeout(max(wait, 0) if wait is not None else None):
+                message = await receive()
+        except TimeoutError:
+            raise BodyTimeout from None
         if message["type"] == "http.disconnect":
             raise Disconnected
         body.extend(message.get("body", b""))

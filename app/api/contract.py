@@ -3,9 +3,9 @@ parameters are refused (a typo must not silently widen a list), and the OpenAPI 
 lists the problem responses any operation can give (bad JSON, no key, missing scope, too
 large, too many)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
@@ -20,6 +20,15 @@ class RequestBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+
+async def raw_body(request: Request) -> bytes:
+    """The request body (read whole by app/web/body.py), for operations that take a file:
+    handed over by an async dependency, so the operation itself is a plain function that runs
+    its SQL in a thread, not on the event loop."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
 
 _allowed_query: dict[int, frozenset[str]] = {}
 

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from app.db import read_session
 from app.deps import LoginRequired, optional_user
@@ -157,6 +158,11 @@ async def csrf_failed_handler(request: Request, exc: CsrfFailed) -> Response:
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ClientDisconnect):
+        # The client went away (bodies are read before the app, so this is rare): no answer
+        # reaches it, and nothing failed on our side.
+        logger.info("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     if _is_api(request):
         return problem_response(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from app import audit
+from app.api.contract import RawBody
 from app.api.pagination import DEFAULT_PAGE_SIZE, Cursor, Limit, Page, UpdatedSince, paginate
 from app.api.problems import PROBLEM_RESPONSES
 from app.db import read_session
@@ -408,10 +409,6 @@ class ImportJobOut(BaseModel):
     finished_at: datetime | None
 
 
-async def raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
 IMPORT_BODY = {
     "requestBody": {
         "required": True,
@@ -446,7 +443,7 @@ def import_candidates(
     request: Request,
     db: DbSession,
     caller: CandidateWriter,
-    body: Annotated[bytes, Depends(raw_body)],
+    body: RawBody,
     vacancy_id: uuid.UUID | None = None,
     dry_run: bool = False,
 ) -> Response:

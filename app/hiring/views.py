@@ -5,7 +5,7 @@ import base64
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, or_, select
 
@@ -399,6 +399,7 @@ def new_candidate(
 
 
 async def _candidate_values(request: Request) -> dict[str, Any]:
+    """The candidate form's fields, read before the route runs (in its thread, off the loop)."""
     form = await request.form()
     values = {
         name: str(form.get(name, "")).strip()
@@ -406,6 +407,9 @@ async def _candidate_values(request: Request) -> dict[str, Any]:
     }
     values["platforms"] = form.getlist("platforms")
     return values
+
+
+CandidateValues = Annotated[dict[str, Any], Depends(_candidate_values)]
 
 
 def _candidate_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -428,9 +432,10 @@ def _candidate_errors(values: dict[str, Any]) -> tuple[dict[str, str], dict[str,
 
 
 @router.post("/candidates/new", dependencies=[CsrfChecked])
-async def create_candidate(request: Request, db: DbSession, user: Recruiter) -> Response:
+def create_candidate(
+    request: Request, db: DbSession, user: Recruiter, values: CandidateValues
+) -> Response:
     """Adds a candidate (and their application, when a vacancy is chosen)."""
-    values = await _candidate_values(request)
     errors, profile = _candidate_errors(values)
     if errors:
         return _candidate_form(request, db, user, values=values, errors=errors, status_code=400)
@@ -484,7 +489,7 @@ NOT_A_CSV = N_("This is not a CSV file: save the table as CSV (UTF-8) and upload
 
 
 @router.post("/candidates/import", dependencies=[CsrfChecked])
-async def preview_import(
+def preview_import(
     request: Request,
     db: DbSession,
     user: Recruiter,
@@ -496,7 +501,7 @@ async def preview_import(
         # The content is checked too (text, columns); the name catches a wrong file early.
         reading = CsvReading(file_error=Message(NOT_A_CSV))
         return _import_page(request, db, user, reading=reading, vacancy=vacancy)
-    data = await file.read(csv_import.MAX_BYTES + 1)
+    data = file.file.read(csv_import.MAX_BYTES + 1)  # in the route's thread: a plain read
     reading = read_candidates(data)
     payload = base64.b64encode(data).decode() if reading.ok else ""
     return _import_page(request, db, user, reading=reading, payload=payload, vacancy=vacancy)
@@ -579,13 +584,16 @@ def edit_candidate_form(
 
 
 @router.post("/candidates/{candidate_id}/edit", dependencies=[CsrfChecked])
-async def update_candidate(
-    request: Request, candidate_id: uuid.UUID, db: DbSession, user: Recruiter
+def update_candidate(
+    request: Request,
+    candidate_id: uuid.UUID,
+    db: DbSession,
+    user: Recruiter,
+    values: CandidateValues,
 ) -> Response:
     candidate = service.candidate_by_id(
         db, organisation_id=user.organisation_id, candidate_id=candidate_id
     )
-    values = await _candidate_values(request)
     errors, profile = _candidate_errors(values)
     if errors:
         return _candidate_form(

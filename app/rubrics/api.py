@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from app import audit
+from app.api.contract import RawBody
 from app.api.problems import PROBLEM_RESPONSES
 from app.deps import ApiCaller, DbSession, require_scope
 from app.errors import NotFound
@@ -80,9 +81,9 @@ def _audit(
     )
 
 
-async def _uploaded(request: Request) -> Any:
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return parse_text(body, request.headers.get("content-type", "application/yaml"))
+def _uploaded(request: Request, body: bytes) -> Any:
+    text = body.decode("utf-8", errors="replace")
+    return parse_text(text, request.headers.get("content-type", "application/yaml"))
 
 
 # --- rubrics and criteria ---------------------------------------------------------------------
@@ -146,9 +147,11 @@ def create_rubric(db: DbSession, caller: WriteCaller, document: RubricDocument) 
     responses=WRITE_ERRORS,
     openapi_extra=upload_body(RUBRIC_EXAMPLE),
 )
-async def import_rubric(request: Request, caller: WriteCaller, db: DbSession) -> RubricDetail:
+def import_rubric(
+    request: Request, caller: WriteCaller, db: DbSession, body: RawBody
+) -> RubricDetail:
     """Creates your organisation's rubric from an exported YAML or JSON file (Content-Type)."""
-    data = await _uploaded(request)
+    data = _uploaded(request, body)
     stored = service.create_rubric(db, organisation_id=caller.organisation.id, data=data)
     _audit(db, caller, "rubric.imported", "rubric", stored.row.id, stored.version.id)
     return RubricDetail.of(stored)
@@ -285,9 +288,11 @@ def create_profile(db: DbSession, caller: WriteCaller, document: ProfileDocument
     responses=WRITE_ERRORS,
     openapi_extra=upload_body(PROFILE_EXAMPLE),
 )
-async def import_profile(request: Request, caller: WriteCaller, db: DbSession) -> ProfileDetail:
+def import_profile(
+    request: Request, caller: WriteCaller, db: DbSession, body: RawBody
+) -> ProfileDetail:
     """Creates a role profile from an exported YAML or JSON file (Content-Type)."""
-    data = await _uploaded(request)
+    data = _uploaded(request, body)
     stored = service.create_profile(db, organisation_id=caller.organisation.id, data=data)
     _audit(db, caller, "profile.imported", "role_profile", stored.row.id, stored.version.id)
     return ProfileDetail.of(stored)

@@ -20,7 +20,7 @@ from app.rubrics.checks import Problem
 from app.rubrics.exchange import ExportFormat, download
 from app.rubrics.schema import Category
 from app.rubrics.seed import SEED_LISTS
-from app.web.pages import CsrfChecked, render
+from app.web.pages import CsrfChecked, PostedForm, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -109,9 +109,11 @@ def new_profile_form(request: Request, db: DbSession, user: ProfileManager) -> R
 
 
 @router.post("/profiles/new", dependencies=[CsrfChecked])
-async def create_profile(request: Request, db: DbSession, user: ProfileManager) -> Response:
+def create_profile(
+    request: Request, db: DbSession, user: ProfileManager, form: PostedForm
+) -> Response:
     """Creates the profile; problems show the form again with what was entered."""
-    draft = draft_from_form(await request.form())
+    draft = draft_from_form(form)
     try:
         stored = service.create_profile(
             db, organisation_id=user.organisation_id, data=draft, created_by=user
@@ -272,12 +274,12 @@ def edit_profile_form(
 
 
 @router.post("/profiles/{profile_id}/edit", dependencies=[CsrfChecked])
-async def update_profile(
-    request: Request, profile_id: uuid.UUID, db: DbSession, user: ProfileManager
+def update_profile(
+    request: Request, profile_id: uuid.UUID, db: DbSession, user: ProfileManager, form: PostedForm
 ) -> Response:
     """Saves a new version of the profile (vacancies keep the version they were opened with)."""
     stored = _own_profile(db, user, profile_id)
-    draft = draft_from_form(await request.form(), previous=service.dump(stored.document))
+    draft = draft_from_form(form, previous=service.dump(stored.document))
     draft["id"] = stored.row.key
     try:
         updated = service.update_profile(

@@ -15,7 +15,7 @@ from app.models import EvidenceSource, Recommendation, Scorecard, ScorecardStatu
 from app.scorecards import service
 from app.scoring.service import profile_context
 from app.security import csrf_token_is_valid
-from app.web.pages import CSRF_COOKIE, CsrfChecked, CsrfFailed, render
+from app.web.pages import CSRF_COOKIE, CsrfChecked, CsrfFailed, PostedForm, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -140,12 +140,11 @@ STALE = N_(
 
 
 @router.post("/scorecards/{scorecard_id}", dependencies=[CsrfChecked])
-async def save(
-    request: Request, scorecard_id: uuid.UUID, db: DbSession, user: CurrentUser
+def save(
+    request: Request, scorecard_id: uuid.UUID, db: DbSession, user: CurrentUser, form: PostedForm
 ) -> Response:
     """Saves the draft without JavaScript; the same form again on a problem."""
     scorecard = _visible_scorecard(db, user, scorecard_id)
-    form = await request.form()
     try:
         _save_form(db, user, scorecard, form)
     except AppError as exc:
@@ -166,8 +165,8 @@ async def save(
 
 
 @router.post("/scorecards/{scorecard_id}/autosave", name="autosave")
-async def autosave(
-    request: Request, scorecard_id: uuid.UUID, db: DbSession, user: CurrentUser
+def autosave(
+    request: Request, scorecard_id: uuid.UUID, db: DbSession, user: CurrentUser, form: PostedForm
 ) -> Response:
     """What the page's script sends a moment after each change; answers with the saved time."""
     if not csrf_token_is_valid(
@@ -177,7 +176,6 @@ async def autosave(
     ):
         raise CsrfFailed
     scorecard = _visible_scorecard(db, user, scorecard_id)
-    form = await request.form()
     try:
         _save_form(db, user, scorecard, form)
     except AppError as exc:

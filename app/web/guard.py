@@ -1,21 +1,13 @@
 """Browser-facing defences in one pure ASGI middleware: secure headers on every answer (a
-Content-Security-Policy without inline scripts, nosniff, no framing, referrer kept on this site)
-and a size cap on page request bodies, which Starlette would otherwise spool to disk before any
-route or sign-in check runs. API bodies have their own cap in app/api/limits.py."""
+Content-Security-Policy without inline scripts, nosniff, no framing, referrer kept on this site).
+Request bodies are capped and read, with a timeout, in app/web/body.py, just inside this one."""
 
 import base64
 import hashlib
-import html
 import re
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.api.asgi import BodyTooLarge, Disconnected, read_body, replaying
-from app.hiring.csv_import import MAX_BYTES as CSV_MAX_BYTES
-from app.i18n import gettext_for
-from app.web.pages import request_locale
 
 # Pages: scripts and styles only from our own files, so an injected <script> or onclick=
 # never runs; no plugins, no <base> tricks, forms post only here, no framing (clickjacking).
@@ -40,9 +32,6 @@ DOCS_CSP = (
     "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.jsdelivr.net; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-# The import takes a 5 MB file; a multipart body adds its boundaries and the other fields.
-MAX_PAGE_BODY_BYTES = CSV_MAX_BYTES + 1024 * 1024
-
 _ALWAYS = {
     # Files are what their Content-Type says (no sniffing an upload into a script).
     "x-content-type-options": "nosniff",
@@ -63,9 +52,8 @@ def inline_script_hashes(page: bytes) -> str:
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, max_page_body_bytes: int = MAX_PAGE_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.max_page_body_bytes = max_page_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,23 +61,6 @@ class GuardMiddleware:
             return
         path: str = scope["path"]
         is_api = path.startswith("/api/")
-        if not is_api and scope["method"] in ("POST", "PUT", "PATCH"):
-            length = dict(scope["headers"]).get(b"content-length")
-            if length is not None and (
-                not length.isdigit() or int(length) > self.max_page_body_bytes
-            ):
-                await self._too_large(scope, receive, send)
-                return
-            if length is None:
-                # Chunked: read it here, up to the cap (browsers always send a length).
-                try:
-                    body = await read_body(receive, self.max_page_body_bytes)
-                except BodyTooLarge:
-                    await self._too_large(scope, receive, send)
-                    return
-                except Disconnected:
-                    return
-                receive = replaying(body, receive)
 
         app = scope.get("app")
         docs_paths = {
@@ -133,28 +104,6 @@ class GuardMiddleware:
             await send({"type": "http.response.body", "body": page, "more_body": False})
 
         return send_docs
-
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        _ = gettext_for(request_locale(Request(scope), None))
-        text = _(
-            "The upload is too large: send at most %(size)s MB at a time.",
-            size=self.max_page_body_bytes // 1024 // 1024,
-        )
-        body = f"<!doctype html><title>413</title><p>{html.escape(text)}</p>".encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"text/html; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                    (b"content-security-policy", PAGE_CSP.encode()),
-                    *((name.encode(), value.encode()) for name, value in _ALWAYS.items()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 def _add_headers(headers: MutableHeaders, policy: str, secure: bool, *, cache: bool = True) -> None:

@@ -8,7 +8,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import FormData, MutableHeaders
 
 from app import PROJECT_ROOT
 from app.i18n import gettext_for, locale_from_header
@@ -115,6 +115,15 @@ async def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "")
 
 
 CsrfChecked = Depends(verify_csrf)
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, parsed on the event loop before the route runs: routes that use the
+    database are plain functions (run in a thread), never async (the loop would wait for SQL)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 def set_cookie(

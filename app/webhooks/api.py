@@ -141,10 +141,11 @@ def subscribe(
 ) -> NewSubscriptionOut:
     """Subscribes a URL to events. The signing secret is in this answer only; the URL must be
     public https (no addresses inside a network)."""
+    target = service.checked_target(body.url, settings)  # resolves: before the transaction
     subscription = service.subscribe(
         db,
         organisation_id=caller.organisation.id,
-        url=body.url,
+        url=target,
         events=body.events,
         description=body.description,
         settings=settings,
@@ -163,16 +164,19 @@ def get_subscription(subscription: CallerSubscription) -> SubscriptionOut:
 
 @router.patch("/webhooks/{subscription_id}", responses=WRITE_ERRORS)
 def change_subscription(
-    subscription: CallerSubscription,
+    subscription_id: uuid.UUID,
     body: SubscriptionPatch,
     db: DbSession,
     caller: Writer,
     settings: SettingsDep,
 ) -> SubscriptionOut:
     """Changes the URL, events or description; `"active": true` enables it again."""
-    service.change(
-        db, subscription=subscription, settings=settings, **body.model_dump(exclude_unset=True)
-    )
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("url") is not None:
+        # Resolving the host can take seconds: before the transaction (and SQLite's write lock).
+        changes["url"] = service.checked_target(changes["url"], settings)
+    subscription = subscription_of_caller(subscription_id, db, caller)
+    service.change(db, subscription=subscription, settings=settings, **changes)
     _record(db, caller, "webhook.changed", subscription.id)
     return _out(subscription)
 

@@ -70,20 +70,39 @@ def check_target(url: str, settings: Settings) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Target:
+    """A URL checked as a webhook target. Checking resolves its host, which can take seconds:
+    callers check before their transaction begins (on SQLite, before the write lock)."""
+
+    url: str
+
+
+def checked_target(url: str, settings: Settings) -> Target:
+    """Returns the URL as a Target; UnsafeTarget (422) when webhooks may not go there."""
+    check_target(url, settings)
+    return Target(url)
+
+
+def _target_url(url: str | Target, settings: Settings) -> str:
+    if isinstance(url, Target):
+        return url.url
+    return checked_target(url, settings).url
+
+
 def subscribe(
     session: Session,
     *,
     organisation_id: uuid.UUID,
-    url: str,
+    url: str | Target,
     events: Iterable[str],
     description: str,
     settings: Settings,
 ) -> WebhookSubscription:
     """Returns a new active subscription with its signing secret."""
-    check_target(url, settings)
     subscription = WebhookSubscription(
         organisation_id=organisation_id,
-        url=url,
+        url=_target_url(url, settings),
         events=_check_events(events),
         description=description,
         secret=signing.new_secret(),
@@ -98,15 +117,14 @@ def change(
     *,
     subscription: WebhookSubscription,
     settings: Settings,
-    url: str | None = None,
+    url: str | Target | None = None,
     events: Iterable[str] | None = None,
     description: str | None = None,
     active: bool | None = None,
 ) -> WebhookSubscription:
     """Changes a subscription; active=True enables a disabled one again."""
     if url is not None:
-        check_target(url, settings)
-        subscription.url = url
+        subscription.url = _target_url(url, settings)
     if events is not None:
         subscription.events = _check_events(events)
     if description is not None:

@@ -13,7 +13,7 @@ from app.deps import DbSession, SettingsDep, require_role
 from app.errors import AppError, NotFound
 from app.models import User, UserRole, WebhookDelivery, WebhookSubscription
 from app.ownership import owned
-from app.web.pages import CsrfChecked, render
+from app.web.pages import CsrfChecked, PostedForm, render
 from app.webhooks import service
 
 router = APIRouter(include_in_schema=False)
@@ -71,19 +71,25 @@ def webhooks(request: Request, db: DbSession, user: Admin) -> Response:
 
 
 @router.post("/settings/webhooks", dependencies=[CsrfChecked])
-async def subscribe(
-    request: Request, db: DbSession, user: Admin, settings: SettingsDep
+def subscribe(
+    request: Request, db: DbSession, user: Admin, settings: SettingsDep, form: PostedForm
 ) -> Response:
     """Subscribes a URL to events; the signing secret is shown this once."""
-    form = await request.form()
     values = {
         "url": str(form.get("url", "")).strip()[:2000],
         "events": [str(event) for event in form.getlist("events")],
         "description": str(form.get("description", "")).strip()[:500],
     }
     try:
+        # Resolving the host can take seconds: before the transaction (and SQLite's write lock).
+        target = service.checked_target(values["url"], settings)
         subscription = service.subscribe(
-            db, organisation_id=user.organisation_id, settings=settings, **values
+            db,
+            organisation_id=user.organisation_id,
+            settings=settings,
+            url=target,
+            events=values["events"],
+            description=values["description"],
         )
     except AppError as exc:
         return _list(request, db, user, error=exc.detail, values=values, status_code=400)
@@ -109,13 +115,14 @@ def webhook(request: Request, subscription_id: uuid.UUID, db: DbSession, user: A
     name="webhook_action",
     dependencies=[CsrfChecked],
 )
-async def webhook_action(
+def webhook_action(
     request: Request,
     subscription_id: uuid.UUID,
     action: str,
     db: DbSession,
     user: Admin,
     settings: SettingsDep,
+    form: PostedForm,
 ) -> Response:
     """enable (again), delete, or resend one delivery (its id in the form)."""
     subscription = _subscription(db, user, subscription_id)
@@ -127,7 +134,6 @@ async def webhook_action(
         db.delete(subscription)
         return RedirectResponse(request.url_for("webhooks").path, status_code=303)
     elif action == "resend":
-        form = await request.form()
         try:
             delivery = db.get(WebhookDelivery, uuid.UUID(str(form.get("delivery_id", ""))))
         except ValueError:

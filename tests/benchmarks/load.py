@@ -533,9 +533,9 @@ def sqlite_run(base_env: dict) -> None:
         "SMM_HIRE_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
         "SMM_HIRE_DATA_DIR": str(folder),
     }
-    # SQLite lets one writer in at a time, and the app queues writing requests in the event
-    # loop of its process (app.db.SqliteWriteGate); a second process would wait for the file
-    # lock while holding a worker thread instead. SQLite is for one worker on one host.
+    # SQLite lets one writer in at a time; the app's writers queue for it in order within the
+    # process (app.db.FairLock), while a second process would poll for the file lock (SQLite's
+    # busy handler, first come not first served). SQLite is for one worker on one host.
     load_run("SQLite", env, 1, folder)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from app.hiring.csv_import import MAX_BYTES
 from app.models import Candidate, Organisation
-from app.web.guard import MAX_PAGE_BODY_BYTES
+from app.web.body import MAX_PAGE_BODY_BYTES
 from tests.hiring.test_pages import RECRUITER, browser_for, upload
 from tests.test_web_accounts import csrf_token_of
 
