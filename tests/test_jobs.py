@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from app import jobs
 from app.accounts.service import create_organisation, create_user
-from app.db import create_db_engine, write_session
+from app.db import create_db_engine, read_session, write_session
 from app.hiring import bulk
 from app.hiring.csv_import import CandidateRow
 from app.main import create_app
@@ -348,3 +348,60 @@ def test_purge_removes_old_finished_jobs_and_deliveries_only(
     assert {name for name, id_ in kept.items() if id_ not in left_jobs | left_deliveries} == (
         removed
     )
+
+
+def test_a_server_stopping_cleanly_gives_its_job_back_for_the_next(
+    db: Session, organisation: Organisation, engine: sa.Engine, settings: Settings
+) -> None:
+    job = bulk.start(
+        db, organisation_id=organisation.id, vacancy=None, rows=rows(10_000, "Остановка")
+    )
+    db.commit()
+    app = create_app(settings.model_copy(update={"jobs_worker": True}))
+    try:
+        with TestClient(app):
+            deadline = utcnow() + timedelta(seconds=20)
+            # Read without the test's session: on SQLite it would queue for the write lock.
+            while utcnow() < deadline:
+                with read_session(engine) as session:
+                    if session.get(ImportJob, job.id).processed >= 1_000:
+                        break
+                time.sleep(0.02)
+        # The server has stopped: after the batch under way, not at the job's end.
+    finally:
+        app.state.engine.dispose()
+    given_back = job_of(db, job.id)
+
+    assert given_back.status == ImportStatus.QUEUED, given_back
+    assert 1_000 <= given_back.processed < 10_000
+    assert (given_back.claimed_by, given_back.lease_until, given_back.attempts) == ("", None, 0)
+    # The next worker takes it at once (no lease to wait for) and finishes it.
+    assert jobs.run_due(engine, settings) == 1
+    finished = job_of(db, job.id)
+    assert (finished.status, finished.processed, finished.attempts) == (
+        ImportStatus.SUCCEEDED,
+        10_000,
+        1,
+    )
+    assert candidates(db, "Остановка") == 10_000
+
+
+def test_the_jobs_command_runs_waiting_jobs(
+    cli_env: dict[str, str], empty_database_url: str
+) -> None:
+    run("migrate", env=cli_env)
+    engine = create_db_engine(empty_database_url)
+    with write_session(engine) as session:
+        organisation = create_organisation(session, slug="cli", name="CLI")
+        bulk.start(session, organisation_id=organisation.id, vacancy=None, rows=rows(30, "Ком"))
+
+    ran = run("jobs", "--once", env=cli_env)
+    with write_session(engine) as session:
+        status = session.exec(select(ImportJob.status)).one()
+        saved = session.exec(
+            select(func.count()).select_from(Candidate).where(Candidate.full_name.like("Ком %"))
+        ).one()
+    engine.dispose()
+
+    assert ran.returncode == 0 and "ran 1 jobs" in ran.stdout, ran.stderr
+    assert (status, saved) == (ImportStatus.SUCCEEDED, 30)
