@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from app import audit, migrations
+from app import audit, jobs, migrations
 from app.accounts.service import API_KEY_SCOPES, create_api_key, create_user, organisation_by_slug
 from app.db import check_connection, create_db_engine, describe_url, write_session
 from app.demo import DEMO_LOGINS, load_demo
@@ -35,7 +35,7 @@ from app.scoring.service import rescore_outdated, score_applications
 from app.settings import Settings
 from app.sheets.service import sheet_document, vacancy_sheet
 from app.web.pdf import sheet_pdf
-from app.webhooks.service import Worker, deliver_due
+from app.webhooks.service import Worker, deliver_due, purge_deliveries
 
 
 def fail(message: str) -> None:
@@ -432,6 +432,30 @@ def webhooks_command(once: bool) -> None:
         worker.stop()
 
 
+@main.command("jobs")
+@click.option("--once", is_flag=True, help="Run what is waiting, then exit.")
+@friendly_errors
+def jobs_command(once: bool) -> None:
+    """Run background jobs, imports (the server does this itself unless
+    SMM_HIRE_JOBS_WORKER=false)."""
+    settings = Settings()
+    engine = connected_engine(settings)
+    problem = migrations.schema_state(engine).problem()
+    if problem:
+        raise ConfigError(problem)
+    if once:
+        click.echo(f"ran {jobs.run_due(engine, settings):,} jobs")
+        return
+    runner = jobs.Runner(engine, settings)
+    click.echo("running jobs; Ctrl+C stops")
+    runner.start()
+    try:
+        while any(thread.is_alive() for thread in runner.threads):
+            runner.threads[0].join(timeout=1)
+    except KeyboardInterrupt:
+        runner.stop()
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
@@ -466,12 +490,16 @@ def import_command(
         if dry_run:
             click.echo(f"{len(reading.rows):,} rows are fine; nothing was saved (dry run)")
             return
+        # Claimed for this command at once; if it is stopped, a server takes the job over
+        # once the lease has run out and finishes it.
+        worker = jobs.worker_name("cli")
         job = bulk.start(
             session,
             organisation_id=organisation.id,
             vacancy=vacancy,
-            total=len(reading.rows),
-            api_key_id=None,
+            rows=reading.rows,
+            worker=worker,
+            lease=jobs.lease_of(settings),
         )
         job_id = job.id
     engine = connected_engine(settings)
@@ -483,7 +511,9 @@ def import_command(
             bar.update(processed - done)
             done = processed
 
-        job = bulk.apply(engine, job_id, reading.rows, progress=advance)
+        job = bulk.run(
+            engine, job_id, worker=worker, lease=jobs.lease_of(settings), progress=advance
+        )
     if job.error:
         raise ConfigError(f"imported {job.processed:,} of {job.total:,} rows; {job.error}")
     click.echo(f"imported {job.processed:,} candidates")
@@ -494,7 +524,8 @@ def import_command(
 @click.option("--dry-run", is_flag=True, help="List who would be erased and why; erase nobody.")
 @friendly_errors
 def purge_command(organisation_slug: str, dry_run: bool) -> None:
-    """Erase the candidates past the organisation's retention policy (try --dry-run first)."""
+    """Erase the candidates past the organisation's retention policy, forget old audit events
+    and remove old finished import jobs and webhook deliveries (try --dry-run first)."""
     settings = Settings()
     with migrated_session(settings) as session:
         organisation = organisation_by_slug(session, slug=organisation_slug)
@@ -508,6 +539,19 @@ def purge_command(organisation_slug: str, dry_run: bool) -> None:
         click.echo(
             f"{organisation.slug}: {forgotten:,} audit events older than {days} days "
             + ("would be forgotten" if dry_run else "forgotten")
+        )
+        days = settings.jobs_retention_days
+        cutoff = utcnow() - timedelta(days=days)
+        old_jobs = jobs.purge_finished(
+            session, cutoff, organisation_id=organisation.id, dry_run=dry_run
+        )
+        old_deliveries = purge_deliveries(
+            session, cutoff, organisation_id=organisation.id, dry_run=dry_run
+        )
+        click.echo(
+            f"{organisation.slug}: {old_jobs:,} finished import jobs and {old_deliveries:,} "
+            f"finished webhook deliveries older than {days} days "
+            + ("would be removed" if dry_run else "removed")
         )
         due = privacy.due_for_erasure(session, organisation=organisation, now=utcnow())
         click.echo(

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import PROJECT_ROOT
+from app import PROJECT_ROOT, jobs
 from app.accounts.audit_log import router as audit_log_pages
 from app.accounts.keys import router as api_key_pages
 from app.accounts.views import router as accounts_pages
@@ -49,12 +49,24 @@ logger = logging.getLogger("smm_hire")
 
 
 @asynccontextmanager
-async def _webhook_worker(app: FastAPI) -> AsyncIterator[None]:
-    """Delivers webhooks from a thread of the server while it runs."""
-    worker = Worker(app.state.engine, app.state.settings)
-    worker.start()
-    yield
-    worker.stop()
+async def _background_work(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs, its threads deliver webhooks and run jobs (imports), each
+    unless turned off (tests then run them themselves: deliver_due, jobs.run_due)."""
+    settings = app.state.settings
+    workers: list[Worker | jobs.Runner] = []
+    if settings.webhooks_worker:
+        workers.append(Worker(app.state.engine, settings))
+    if settings.jobs_worker:
+        app.state.job_runner = jobs.Runner(app.state.engine, settings)
+        workers.append(app.state.job_runner)
+    for worker in workers:
+        worker.start()
+    try:
+        yield
+    finally:
+        for worker in workers:
+            worker.stop()
+        app.state.job_runner = None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,9 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_V1_PREFIX}/openapi.json",
         docs_url=f"{API_V1_PREFIX}/docs",
         redoc_url=None,
-        lifespan=_webhook_worker if settings.webhooks_worker else None,
+        lifespan=_background_work,
     )
     app.state.settings = settings
+    app.state.job_runner = None  # set while the lifespan runs the jobs
     app.openapi = lambda: with_common_problems(app)  # type: ignore[method-assign]
     app.state.engine = engine
     app.state.read_log = ReadLog(engine)

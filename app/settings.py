@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     webhooks_allow_internal: bool = False
     # Deliver webhooks from a thread of the server process (off: run `smm-hire webhooks`).
     webhooks_worker: bool = True
+    # Run background jobs (imports) in threads of the server process (off: `smm-hire jobs`),
+    # at most this many at once per process; a worker holds a job under a lease of this many
+    # seconds, renewed with each batch, and another takes the job over once it runs out.
+    jobs_worker: bool = True
+    jobs_concurrency: int = Field(default=1, ge=1, le=8)
+    jobs_lease_seconds: int = Field(default=60, ge=2)
+    # How long finished import jobs and sent (or given up) webhook deliveries are kept before
+    # `smm-hire purge` removes them.
+    jobs_retention_days: int = Field(default=30, ge=1)
     # How long the audit log keeps an event (`smm-hire purge` forgets older ones): at least
     # six months, as audits of hiring tools expect.
     audit_retention_days: int = Field(default=365, ge=183)

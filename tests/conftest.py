@@ -140,8 +140,10 @@ def settings(engine: sa.Engine, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=engine.url.render_as_string(hide_password=False),
         secret_key=TEST_SECRET_KEY,
-        # Tests deliver webhooks themselves (deliver_due), when they choose.
+        # Tests deliver webhooks and run jobs themselves (deliver_due, jobs.run_due), when
+        # they choose.
         webhooks_worker=False,
+        jobs_worker=False,
     )
 
 

@@ -391,6 +391,7 @@ class ImportJobOut(BaseModel):
                     "processed": 2500,
                     "batch_size": 1000,
                     "error": "",
+                    "attempts": 1,
                     "created_at": "2025-03-14T09:00:00Z",
                     "finished_at": "2025-03-14T09:00:41Z",
                 }
@@ -404,7 +405,15 @@ class ImportJobOut(BaseModel):
     total: int
     processed: int
     batch_size: int
-    error: str
+    error: str = Field(
+        description="Why the job failed: which batch was rolled back and the cause; empty "
+        "unless the status is failed."
+    )
+    attempts: int = Field(
+        description="How many times a worker took the job up (0 while it waits for the first); "
+        "more than 1 means it was resumed "
+        "where it stopped after its server stopped or died (no batch is applied twice).",
+    )
     created_at: datetime
     finished_at: datetime | None
 
@@ -473,16 +482,20 @@ def import_candidates(
         return JSONResponse(report.model_dump(mode="json"))
     if problems:
         raise bulk.RowsInvalid(problems)
+    # The rows are stored with the job: the job outlives this process. It acts as the
+    # request did (the key, the person it acts for, the address) in its audit events.
     job = bulk.start(
         db,
         organisation_id=organisation_id,
         vacancy=vacancy,
-        total=len(reading.rows),
-        api_key_id=caller.api_key.id,
+        rows=reading.rows,
+        actor=audit.actor_of(db),
     )
-    # The job row must be committed before the worker thread reads it.
+    # Committed before a worker looks for it.
     db.commit()
-    bulk.apply_in_background(request.app.state.engine, job.id, reading.rows)
+    runner = getattr(request.app.state, "job_runner", None)
+    if runner is not None:
+        runner.wake()
     location = request.url_for("api.import_job", job_id=job.id).path
     return JSONResponse(
         ImportJobOut.model_validate(job, from_attributes=True).model_dump(mode="json"),
@@ -493,7 +506,9 @@ def import_candidates(
 
 @router.get("/imports/{job_id}", tags=["candidates"], responses=ERRORS)
 def import_job(job_id: uuid.UUID, db: DbSession, caller: CandidateReader) -> ImportJobOut:
-    """An import's progress: rows of the committed batches, and why it stopped if it failed."""
+    """An import's progress: rows of the committed batches, and why it stopped if it failed.
+    A job whose server stops or dies is resumed by another (`attempts` counts the workers
+    that took it up) or, after three tries, failed with that reason: it never stays running."""
     job = owned(db, ImportJob, job_id, organisation_id=caller.organisation.id, name="import")
     return ImportJobOut.model_validate(job, from_attributes=True)
 

@@ -2,17 +2,20 @@
 100,000 rows: every row checked first (a dry run reports each bad one), then applied in
 batches, each all or nothing, with progress kept in an ImportJob."""
 
+import dataclasses
+import logging
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, SQLModel, select
 
 from app import audit
-from app.db import write_session
+from app.db import read_session, write_session
 from app.errors import Conflict, InvalidInput, NotFound
 from app.hiring.csv_import import CandidateRow, read_candidates
 from app.hiring.schemas import CandidateIn
@@ -22,6 +25,7 @@ from app.models import (
     AuditEvent,
     Candidate,
     ImportJob,
+    ImportJobBatch,
     ImportStatus,
     Locale,
     Vacancy,
@@ -36,6 +40,7 @@ MAX_BYTES = 64 * 1024 * 1024
 BATCH_SIZE = 1_000
 _json_rows = TypeAdapter(list[dict])
 _english = gettext_for(Locale.EN)
+logger = logging.getLogger("smm_hire.jobs")
 
 
 @dataclass(frozen=True)
@@ -275,73 +280,209 @@ def start(
     *,
     organisation_id: uuid.UUID,
     vacancy: Vacancy | None,
-    total: int,
-    api_key_id: uuid.UUID | None,
+    rows: list[CandidateRow],
+    actor: audit.Actor = audit.NOBODY,
+    worker: str = "",
+    lease: timedelta = timedelta(seconds=60),
 ) -> ImportJob:
+    """Queues a job for the checked rows, stored with it in batches so that any worker, now
+    or after a restart, can apply them. Given a worker, the job is claimed for it at once
+    (the command line runs its own job)."""
+    now = utcnow()
     job = ImportJob(
         organisation_id=organisation_id,
         vacancy_id=vacancy.id if vacancy else None,
-        total=total,
+        total=len(rows),
         batch_size=BATCH_SIZE,
-        created_by_api_key_id=api_key_id,
+        created_by_api_key_id=actor.api_key_id,
+        actor_user_id=actor.user_id,
+        on_behalf_of_user_id=actor.on_behalf_of_user_id,
+        ip_address=actor.ip_address[:45],
     )
+    if worker:
+        job.status, job.claimed_by, job.lease_until, job.attempts = (
+            ImportStatus.RUNNING,
+            worker,
+            now + lease,
+            1,
+        )
     session.add(job)
     session.flush()
+    if rows:
+        session.execute(
+            sa.insert(ImportJobBatch.__table__),
+            [
+                {
+                    "id": batch_id,
+                    "organisation_id": organisation_id,
+                    "job_id": job.id,
+                    "number": number,
+                    "rows": [dataclasses.asdict(row) for row in rows[first : first + BATCH_SIZE]],
+                }
+                for batch_id, (number, first) in zip(
+                    new_ids(len(range(0, len(rows), BATCH_SIZE))),
+                    enumerate(range(0, len(rows), BATCH_SIZE)),
+                    strict=True,
+                )
+            ],
+        )
     return job
 
 
-def apply(
+class LeaseLost(Exception):
+    """The job is no longer this worker's: its lease ran out and another worker took it."""
+
+
+def describe(exc: BaseException) -> str:
+    """The exception as a person reads it: its type, and its message's first line if any."""
+    lines = str(exc).strip().splitlines()
+    return type(exc).__name__ + (f": {lines[0][:300]}" if lines else "")
+
+
+def actor_of_job(job: ImportJob) -> audit.Actor:
+    return audit.Actor(
+        user_id=job.actor_user_id,
+        api_key_id=job.created_by_api_key_id,
+        on_behalf_of_user_id=job.on_behalf_of_user_id,
+        ip_address=job.ip_address,
+    )
+
+
+def run(
     engine: sa.Engine,
     job_id: uuid.UUID,
-    rows: list[CandidateRow],
+    *,
+    worker: str,
+    lease: timedelta,
+    stopping: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportJob:
-    """Applies the rows batch by batch; each batch and the job's progress commit together.
-    A batch that fails rolls back alone and ends the job, saying which rows it held."""
-    with write_session(engine) as session:
+    """Applies the job's waiting batches in order for the worker that claimed it. Each batch,
+    the removal of its stored rows and the job's progress (with a renewed lease) commit
+    together, so a job taken over after a crash never applies a batch twice. A batch that
+    fails rolls back alone and ends the job, saying which rows it held and why. Raises
+    LeaseLost when another worker has taken the job over."""
+    with read_session(engine) as session:
         job = session.get(ImportJob, job_id)
-        job.status = ImportStatus.RUNNING
-        organisation_id, vacancy_id, size = job.organisation_id, job.vacancy_id, job.batch_size
-    for first in range(0, len(rows), size):
-        batch = rows[first : first + size]
+        actor, organisation_id, vacancy_id = actor_of_job(job), job.organisation_id, job.vacancy_id
+    while True:
+        if stopping is not None and stopping.is_set():
+            release(engine, job_id, worker=worker)
+            return _finished(engine, job_id)
+        lines = None
         try:
             with write_session(engine) as session:
+                audit.act_as(session, actor)
+                _renew(session, job_id, worker=worker, lease=lease)
+                batch = session.exec(
+                    select(ImportJobBatch)
+                    .where(ImportJobBatch.job_id == job_id)
+                    .order_by(ImportJobBatch.number)
+                    .limit(1)
+                ).first()
+                if batch is None:
+                    _succeed(session, job_id, organisation_id)
+                    break
+                # Its deletion is the claim on the batch: of two workers, one deletes it.
+                gone = session.execute(
+                    sa.delete(ImportJobBatch).where(ImportJobBatch.id == batch.id)
+                ).rowcount
+                if gone != 1:
+                    raise LeaseLost
+                rows = [CandidateRow(**row) for row in batch.rows]
+                lines = (rows[0].line, rows[-1].line) if rows else (0, 0)
                 vacancy = session.get(Vacancy, vacancy_id) if vacancy_id else None
-                save_rows(session, organisation_id=organisation_id, rows=batch, vacancy=vacancy)
-                job = session.get(ImportJob, job_id)
-                job.processed = first + len(batch)
-        except Exception as exc:  # noqa: BLE001  (the job records why it stopped)
-            with write_session(engine) as session:
-                job = session.get(ImportJob, job_id)
-                job.status = ImportStatus.FAILED
-                job.error = (
-                    f"rows {batch[0].line}-{batch[-1].line} were rolled back and the rest not "
-                    f"tried: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+                save_rows(session, organisation_id=organisation_id, rows=rows, vacancy=vacancy)
+                session.execute(
+                    sa.update(ImportJob)
+                    .where(ImportJob.id == job_id)
+                    .values(processed=ImportJob.processed + len(rows))
                 )
-                job.finished_at = utcnow()
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            where = (
+                f"rows {lines[0]}-{lines[1]} were rolled back and the rest not tried: "
+                if lines
+                else ""
+            )
+            fail(engine, job_id, reason=where + describe(exc))
             return _finished(engine, job_id)
         if progress:
-            progress(first + len(batch), len(rows))
-    with write_session(engine) as session:
-        job = session.get(ImportJob, job_id)
-        job.status = ImportStatus.SUCCEEDED
-        job.finished_at = utcnow()
-        audit.record(
-            session,
-            organisation_id=organisation_id,
-            action="candidates.imported",
-            object_type="import_job",
-            object_id=job.id,
-            actor_api_key_id=job.created_by_api_key_id,
-            details={"rows": job.processed},
-        )
+            with read_session(engine) as session:
+                job = session.get(ImportJob, job_id)
+                progress(job.processed, job.total)
     return _finished(engine, job_id)
 
 
-def _finished(engine: sa.Engine, job_id: uuid.UUID) -> ImportJob:
+def _renew(session: Session, job_id: uuid.UUID, *, worker: str, lease: timedelta) -> None:
+    """Extends the worker's lease, first in the transaction: on PostgreSQL the row stays
+    locked until it commits, so no other worker can take the job over meanwhile."""
+    held = session.execute(
+        sa.update(ImportJob)
+        .where(
+            ImportJob.id == job_id,
+            ImportJob.claimed_by == worker,
+            ImportJob.status == ImportStatus.RUNNING,
+        )
+        .values(lease_until=utcnow() + lease)
+    ).rowcount
+    if held != 1:
+        raise LeaseLost
+
+
+def _succeed(session: Session, job_id: uuid.UUID, organisation_id: uuid.UUID) -> None:
+    job = session.get(ImportJob, job_id)
+    job.status = ImportStatus.SUCCEEDED
+    job.finished_at = utcnow()
+    job.lease_until = None
+    session.add(job)
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        action="candidates.imported",
+        object_type="import_job",
+        object_id=job.id,
+        details={"rows": job.processed},
+    )
+
+
+def fail(engine: sa.Engine, job_id: uuid.UUID, *, reason: str) -> None:
+    """Ends the job as failed with the reason; its rows not yet applied are dropped (a failed
+    job is not resumed, and they are candidates' data)."""
     with write_session(engine) as session:
+        job = session.get(ImportJob, job_id)
+        if job is None or job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
+            return
+        job.status = ImportStatus.FAILED
+        job.error = reason[:2000]
+        job.finished_at = utcnow()
+        job.lease_until = None
+        session.add(job)
+        session.execute(sa.delete(ImportJobBatch).where(ImportJobBatch.job_id == job_id))
+    logger.warning("import job %s failed: %s", job_id, reason)
+
+
+def release(engine: sa.Engine, job_id: uuid.UUID, *, worker: str) -> None:
+    """A worker stopping cleanly gives its job back at once (and the stop does not count as
+    an attempt): the next worker resumes it without waiting for the lease to run out."""
+    with write_session(engine) as session:
+        session.execute(
+            sa.update(ImportJob)
+            .where(
+                ImportJob.id == job_id,
+                ImportJob.claimed_by == worker,
+                ImportJob.status == ImportStatus.RUNNING,
+            )
+            .values(
+                status=ImportStatus.QUEUED,
+                claimed_by="",
+                lease_until=None,
+                attempts=ImportJob.attempts - 1,
+            )
+        )
+
+
+def _finished(engine: sa.Engine, job_id: uuid.UUID) -> ImportJob:
+    with read_session(engine) as session:
         return session.get(ImportJob, job_id)
-
-
-def apply_in_background(engine: sa.Engine, job_id: uuid.UUID, rows: list[CandidateRow]) -> None:
-    threading.Thread(target=apply, args=(engine, job_id, rows), name="import", daemon=True).start()

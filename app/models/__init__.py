@@ -1,6 +1,6 @@
 """All table models, imported here so SQLModel.metadata (and Alembic) sees every table."""
 
-from app.models.api import IdempotencyRecord, ImportJob, ImportStatus
+from app.models.api import IdempotencyRecord, ImportJob, ImportJobBatch, ImportStatus
 from app.models.assessment import (
     ApplicationScore,
     CriterionRating,
@@ -49,6 +49,7 @@ __all__ = [
     "DocumentTemplate",
     "IdempotencyRecord",
     "ImportJob",
+    "ImportJobBatch",
     "ImportStatus",
     "Application",
     "AuditEvent",

@@ -424,3 +424,22 @@ class Worker(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=SEND_TIMEOUT_SECONDS + 5)
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def purge_deliveries(
+    session: Session, cutoff: datetime, *, organisation_id: uuid.UUID, dry_run: bool = False
+) -> int:
+    """Deletes the organisation's deliveries that were sent, or given up, before the cutoff;
+    returns how many (that would be deleted, on a dry run). Pending ones are kept."""
+    old = (
+        WebhookDelivery.organisation_id == organisation_id,
+        WebhookDelivery.status != DeliveryStatus.PENDING,
+        WebhookDelivery.updated_at < cutoff,
+    )
+    count = session.exec(select(sa.func.count()).select_from(WebhookDelivery).where(*old)).one()
+    if not dry_run and count:
+        session.execute(sa.delete(WebhookDelivery).where(*old))
+    return count

@@ -84,7 +84,7 @@ def owned_ids(db: Session, demo: Organisation) -> dict[str, str]:
         settings=Settings(_env_file=None, webhooks_allow_internal=True),
     )
     create_candidate(db, organisation_id=demo.id, full_name="Для журнала")
-    bulk.start(db, organisation_id=demo.id, vacancy=None, total=0, api_key_id=None)
+    bulk.start(db, organisation_id=demo.id, vacancy=None, rows=[])
     db.commit()
     return objects_of(db, demo)
 

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -158,9 +159,13 @@ def main() -> None:
     with write_session(engine) as session:
         vacancy = session.get(Vacancy, vacancy_id)
         job = bulk.start(
-            session, organisation_id=organisation_id, vacancy=vacancy, total=rows, api_key_id=None
+            session,
+            organisation_id=organisation_id,
+            vacancy=vacancy,
+            rows=reading.rows,
+            worker="benchmark",
         )
-    job = bulk.apply(engine, job.id, reading.rows)
+    job = bulk.run(engine, job.id, worker="benchmark", lease=timedelta(seconds=60))
     real, real_cpu = time.perf_counter() - started, time.process_time() - cpu
     logged = audit_events(engine) - logged_before
 

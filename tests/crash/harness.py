@@ -137,8 +137,11 @@ def add_scorecards(world: World, *, scorecards: int, receiver_url: str) -> None:
     engine.dispose()
 
 
-def spawn_server(world: World, *, webhooks_worker: bool, log_name: str) -> subprocess.Popen:
-    """Starts `smm-hire serve` on the world's database and port (see wait_ready)."""
+def spawn_server(
+    world: World, *, webhooks_worker: bool, log_name: str, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Starts `smm-hire serve` on the world's database and port (see wait_ready), with any
+    more settings in env."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SMM_HIRE_")},
         "SMM_HIRE_DATABASE_URL": world.database_url,
@@ -150,6 +153,7 @@ def spawn_server(world: World, *, webhooks_worker: bool, log_name: str) -> subpr
         "SMM_HIRE_WEBHOOKS_ALLOW_HTTP": "true",
         "SMM_HIRE_WEBHOOKS_ALLOW_INTERNAL": "true",
         "SMM_HIRE_LOG_LEVEL": "warning",
+        **(env or {}),
     }
     # The log goes to a file: an unread pipe would fill and stop the server.
     with (world.data_dir / log_name).open("w") as log:
@@ -176,9 +180,11 @@ def wait_ready(world: World, process: subprocess.Popen) -> None:
     raise RuntimeError(f"the server did not start:\n{logs}")
 
 
-def start_server(world: World, *, webhooks_worker: bool, log_name: str) -> subprocess.Popen:
+def start_server(
+    world: World, *, webhooks_worker: bool, log_name: str, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Starts the server and returns once it answers."""
-    process = spawn_server(world, webhooks_worker=webhooks_worker, log_name=log_name)
+    process = spawn_server(world, webhooks_worker=webhooks_worker, log_name=log_name, env=env)
     wait_ready(world, process)
     return process
 

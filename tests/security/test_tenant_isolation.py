@@ -344,7 +344,7 @@ def furnish(db: Session, organisation: Organisation, *, external_id: str, criter
     delivery = db.exec(
         select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
     ).first()
-    job = bulk.start(db, organisation_id=organisation.id, vacancy=None, total=0, api_key_id=None)
+    job = bulk.start(db, organisation_id=organisation.id, vacancy=None, rows=[])
     api_key, _ = make_api_key(db, organisation=organisation, scopes=["candidates:read"])
     return {
         "rubric_id": rubric.row.id,
