@@ -4,7 +4,7 @@ over once it has run out. Jobs that were waiting or running before this upgrade 
 their rows with their process: they are marked failed with that reason.
 
 Revision ID: f14a70b5e0d3
-Revises: e13b7c2a9d40
+Revises: f14a5e9c0de2
 Create Date: 2026-12-03 12:00:00+00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "f14a70b5e0d3"
-down_revision: str | None = "e13b7c2a9d40"
+down_revision: str | None = "f14a5e9c0de2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
