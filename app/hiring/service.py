@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app.db import insert_unless_present, locked
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import (
@@ -136,12 +137,25 @@ def ensure_external_id_free(
         )
 
 
+def _flush_unless_external_id_taken(session: Session, candidate: Candidate) -> None:
+    """Writes the candidate; an external_id another request gave another candidate a moment
+    ago (after ensure_external_id_free looked) is a Conflict naming the field, not a 500."""
+    session.flush()  # what was pending before, outside the savepoint
+    try:
+        with session.begin_nested():
+            session.add(candidate)
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(
+            f"another candidate has the external_id {candidate.external_id!r} already",
+            field="external_id",
+        ) from exc
+
+
 def create_candidate(
     session: Session, *, organisation_id: uuid.UUID, full_name: str, **fields: Any
 ) -> Candidate:
     candidate = Candidate(organisation_id=organisation_id, full_name=full_name, **fields)
-    session.add(candidate)
-    session.flush()
+    _flush_unless_external_id_taken(session, candidate)
     emit(
         session,
         organisation_id=organisation_id,
@@ -152,21 +166,16 @@ def create_candidate(
 
 
 def create_application(session: Session, *, vacancy: Vacancy, candidate: Candidate) -> Application:
-    """Returns the candidate's new application to the vacancy (one per pair)."""
+    """Returns the candidate's new application to the vacancy (one per pair: Conflict when
+    there is one, also when another request creates it at the same moment)."""
     if candidate.organisation_id != vacancy.organisation_id:
         raise NotFound("no such candidate")
-    existing = session.exec(
-        select(Application).where(
-            Application.vacancy_id == vacancy.id, Application.candidate_id == candidate.id
-        )
-    ).first()
-    if existing:
-        raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
-    application = Application(
+    row = Application(
         organisation_id=vacancy.organisation_id, vacancy_id=vacancy.id, candidate_id=candidate.id
     )
-    session.add(application)
-    session.flush()
+    if not insert_unless_present(session, row, "vacancy_id", "candidate_id"):
+        raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
+    application = session.get(Application, row.id)
     recompute_screening_score(session, application)
     return application
 
@@ -182,25 +191,22 @@ def assign_interviewer(
     """Returns the assignment of an interviewer to an application at a stage (idempotent)."""
     if interviewer.organisation_id != application.organisation_id:
         raise NotFound("no such user")
-    existing = session.exec(
-        select(InterviewerAssignment).where(
-            InterviewerAssignment.application_id == application.id,
-            InterviewerAssignment.user_id == interviewer.id,
-            InterviewerAssignment.stage == stage,
-        )
-    ).first()
-    if existing:
-        return existing
-    assignment = InterviewerAssignment(
+    row = InterviewerAssignment(
         organisation_id=application.organisation_id,
         application_id=application.id,
         user_id=interviewer.id,
         stage=stage,
         assigned_by_user_id=assigned_by.id if assigned_by else None,
     )
-    session.add(assignment)
-    session.flush()
-    return assignment
+    # The same assignment twice, even at the same moment, is one row: the second gets it.
+    insert_unless_present(session, row, "application_id", "user_id", "stage")
+    return session.exec(
+        select(InterviewerAssignment).where(
+            InterviewerAssignment.application_id == application.id,
+            InterviewerAssignment.user_id == interviewer.id,
+            InterviewerAssignment.stage == stage,
+        )
+    ).one()
 
 
 def is_assigned(
@@ -318,6 +324,7 @@ def record_decision(
     api_key: ApiKey | None = None,
     override: bool = False,
     override_reason: str = "",
+    expected_row_version: int | None = None,
 ) -> StageDecision:
     """Moves the application as a person decided, and records who, when and why.
 
@@ -329,12 +336,13 @@ def record_decision(
         raise Conflict("only recruiters, HR and admins record decisions")
     # The row stays locked until the commit: two decisions at once cannot both start from
     # the stage they read (SQLite has one writer at a time anyway).
-    application = session.exec(
-        select(Application)
-        .where(Application.id == application.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    application = locked(session, application)
+    if expected_row_version is not None and expected_row_version != application.row_version:
+        raise Conflict(
+            f"the application changed since you read it (row_version {application.row_version}, "
+            f"you sent {expected_row_version}): read it again before deciding",
+            field="row_version",
+        )
     if not reason.strip():
         raise InvalidInput(N_("Say why: a decision needs a reason."), field="reason")
     moves = allowed_moves(session, application=application)
@@ -458,8 +466,7 @@ def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -
         raise Conflict("the candidate's data was erased")
     for name, value in fields.items():
         setattr(candidate, name, value)
-    session.add(candidate)
-    session.flush()
+    _flush_unless_external_id_taken(session, candidate)
     for application in session.exec(
         select(Application).where(Application.candidate_id == candidate.id)
     ):

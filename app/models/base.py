@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so migrations can refer to them on every database.
@@ -110,6 +111,19 @@ def column_values(instance: SQLModel) -> dict[str, Any]:
     """Returns a table model instance's column values. Made once, an instance serves as the
     template of many rows inserted in one statement, with the defaults the model gives."""
     return {column.name: getattr(instance, column.name) for column in instance.__table__.columns}
+
+
+def row_version_field() -> Any:
+    return Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
+
+
+class RowVersioned:
+    """Optimistic locking: every UPDATE of the row checks and bumps row_version, so a write
+    based on a stale read fails (StaleDataError, answered 409) instead of overwriting."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.row_version}
 
 
 class IdModel(SQLModel):

@@ -11,8 +11,10 @@ from sqlmodel import Field
 from app.models.base import (
     JSONType,
     OrganisationOwned,
+    RowVersioned,
     UTCDateTime,
     enum_type,
+    row_version_field,
     utcnow,
 )
 from app.models.organisation import Locale
@@ -91,7 +93,7 @@ class Candidate(OrganisationOwned, table=True):
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Application(OrganisationOwned, table=True):
+class Application(RowVersioned, OrganisationOwned, table=True):
     """A candidate applying to one vacancy."""
 
     __tablename__ = "applications"
@@ -101,6 +103,7 @@ class Application(OrganisationOwned, table=True):
     candidate_id: uuid.UUID = Field(foreign_key="candidates.id", ondelete="CASCADE", index=True)
     stage: Stage = Field(default=Stage.APPLIED, sa_type=enum_type(Stage), index=True)
     stage_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    row_version: int = row_version_field()
 
 
 class InterviewerAssignment(OrganisationOwned, table=True):
