@@ -143,40 +143,41 @@ def test_racing_creates_of_one_application_make_exactly_one(
 def test_racing_decisions_each_start_where_the_one_before_ended(
     db: Session, world: World, live_server: str
 ) -> None:
-    application_id = new_application(db, world, "Решение")
-    url = f"/api/v1/applications/{application_id}/decisions"
     # Half reject, half take the application back in: each is possible from one of the two
     # stages only, so a decision that read a stale stage would record a move that never was.
     moves = [("reject", "rejected"), ("reopen", "applied")] * (RACERS // 2)
+    for round_number in range(4):
+        application_id = new_application(db, world, f"Решение {round_number}")
+        url = f"/api/v1/applications/{application_id}/decisions"
 
-    answers = race_requests(
-        live_server,
-        RACERS,
-        lambda client, index: client.post(
-            url,
-            json={"decision": moves[index][0], "to_stage": moves[index][1], "reason": "Гонка"},
-        ),
-        headers={**world.headers, "On-Behalf-Of": str(world.recruiter_id)},
-    )
+        answers = race_requests(
+            live_server,
+            RACERS,
+            lambda client, index, url=url: client.post(
+                url,
+                json={"decision": moves[index][0], "to_stage": moves[index][1], "reason": "Гонка"},
+            ),
+            headers={**world.headers, "On-Behalf-Of": str(world.recruiter_id)},
+        )
 
-    assert {a.status_code for a in answers} <= {201, 422}, [a.text for a in answers]
-    history, final_stage = committed(
-        db,
-        lambda session: (
-            session.exec(
-                select(StageDecision.from_stage, StageDecision.to_stage)
-                .where(StageDecision.application_id == application_id)
-                .order_by(StageDecision.decided_at, StageDecision.id)
-            ).all(),
-            session.get(Application, application_id).stage,
-        ),
-    )
-    assert len(history) == sum(a.status_code == 201 for a in answers) >= 1
-    stage = Stage.APPLIED
-    for from_stage, to_stage in history:
-        assert from_stage == stage, history
-        stage = to_stage
-    assert final_stage == stage
+        assert {a.status_code for a in answers} <= {201, 422}, [a.text for a in answers]
+        history, final_stage = committed(
+            db,
+            lambda session, application_id=application_id: (
+                session.exec(
+                    select(StageDecision.from_stage, StageDecision.to_stage)
+                    .where(StageDecision.application_id == application_id)
+                    .order_by(StageDecision.decided_at, StageDecision.id)
+                ).all(),
+                session.get(Application, application_id).stage,
+            ),
+        )
+        assert len(history) == sum(a.status_code == 201 for a in answers) >= 1
+        stage = Stage.APPLIED
+        for from_stage, to_stage in history:
+            assert from_stage == stage, history
+            stage = to_stage
+        assert final_stage == stage
 
 
 def submitted_state(session: Session, scorecard_id: uuid.UUID) -> tuple:
