@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app import audit
 from app.db import insert_unless_present, locked
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
@@ -137,25 +138,14 @@ def ensure_external_id_free(
         )
 
 
-def _flush_unless_external_id_taken(session: Session, candidate: Candidate) -> None:
-    """Writes the candidate; an external_id another request gave another candidate a moment
-    ago (after ensure_external_id_free looked) is a Conflict naming the field, not a 500."""
-    session.flush()  # what was pending before, outside the savepoint
-    try:
-        with session.begin_nested():
-            session.add(candidate)
-    except sa.exc.IntegrityError as exc:
-        raise Conflict(
-            f"another candidate has the external_id {candidate.external_id!r} already",
-            field="external_id",
-        ) from exc
-
-
 def create_candidate(
     session: Session, *, organisation_id: uuid.UUID, full_name: str, **fields: Any
 ) -> Candidate:
     candidate = Candidate(organisation_id=organisation_id, full_name=full_name, **fields)
-    _flush_unless_external_id_taken(session, candidate)
+    session.add(candidate)
+    # An external_id taken by a request at the same moment (after ensure_external_id_free
+    # looked) fails on the unique constraint: a 409 from the IntegrityError handler.
+    session.flush()
     emit(
         session,
         organisation_id=organisation_id,
@@ -163,6 +153,19 @@ def create_candidate(
         data={"candidate_id": candidate.id, "source": candidate.source},
     )
     return candidate
+
+
+def _log_created(session: Session, row: Application | InterviewerAssignment) -> None:
+    # The audit event the session logs at flush for an added object, for a row inserted
+    # past the session (ON CONFLICT), by the session's actor.
+    name, object_type, id_attribute = audit.WATCHED[type(row)]
+    audit.record(
+        session,
+        organisation_id=row.organisation_id,
+        action=f"{name}.created",
+        object_type=object_type,
+        object_id=getattr(row, id_attribute),
+    )
 
 
 def create_application(session: Session, *, vacancy: Vacancy, candidate: Candidate) -> Application:
@@ -175,6 +178,7 @@ def create_application(session: Session, *, vacancy: Vacancy, candidate: Candida
     )
     if not insert_unless_present(session, row, "vacancy_id", "candidate_id"):
         raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
+    _log_created(session, row)
     application = session.get(Application, row.id)
     recompute_screening_score(session, application)
     return application
@@ -199,7 +203,8 @@ def assign_interviewer(
         assigned_by_user_id=assigned_by.id if assigned_by else None,
     )
     # The same assignment twice, even at the same moment, is one row: the second gets it.
-    insert_unless_present(session, row, "application_id", "user_id", "stage")
+    if insert_unless_present(session, row, "application_id", "user_id", "stage"):
+        _log_created(session, row)
     return session.exec(
         select(InterviewerAssignment).where(
             InterviewerAssignment.application_id == application.id,
@@ -466,7 +471,8 @@ def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -
         raise Conflict("the candidate's data was erased")
     for name, value in fields.items():
         setattr(candidate, name, value)
-    _flush_unless_external_id_taken(session, candidate)
+    session.add(candidate)
+    session.flush()
     for application in session.exec(
         select(Application).where(Application.candidate_id == candidate.id)
     ):
