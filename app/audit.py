@@ -131,8 +131,8 @@ def _log_changes(session: OrmSession, _context, _instances) -> None:  # noqa: AN
     ):
         for obj in objects:
             watched = WATCHED.get(type(obj))
-            if watched is None or (kind == "updated" and not session.is_modified(obj)):
-                continue
+            if watched is None or (kind == "updated" and not _changed_fields(obj)):
+                continue  # not watched, or only its timestamps and row_version moved
             name, object_type, id_attribute = watched
             key = (f"{name}.{kind}", str(getattr(obj, id_attribute)))
             entry = pending.get(key)
@@ -154,13 +154,16 @@ def _log_changes(session: OrmSession, _context, _instances) -> None:  # noqa: AN
                 entry.details = {**entry.details, "fields": sorted(fields)}
 
 
+# Columns that change with every write, whatever it changed.
+BOOKKEEPING = {"updated_at", "created_at", "row_version"}
+
+
 def _changed_fields(obj: SQLModel) -> set[str]:
     state = inspect(obj)
     return {
         attribute.key
         for attribute in state.mapper.column_attrs
-        if attribute.key not in ("updated_at", "created_at")
-        and state.attrs[attribute.key].history.has_changes()
+        if attribute.key not in BOOKKEEPING and state.attrs[attribute.key].history.has_changes()
     }
 
 

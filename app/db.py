@@ -5,15 +5,18 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, select
 
 from app.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+RowT = TypeVar("RowT", bound=SQLModel)
 # Execution option that makes an SQLite transaction take the write lock when it begins.
 SQLITE_WRITE_OPTION = "smm_hire_sqlite_write"
 # Marks a pooled connection whose transaction holds the process's writer turn (FairLock).
@@ -178,6 +181,41 @@ def read_session(engine: Engine) -> Iterator[Session]:
     # Closing ends the transaction and leaves loaded objects readable (detached, not expired).
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+def locked(session: Session, row: RowT) -> RowT:
+    """Re-reads the row with SELECT ... FOR UPDATE, so that it stays locked until the commit
+    and what is decided from it holds: a concurrent writer of the row waits, then sees this
+    one's change. The object is refreshed in place. SQLite ignores FOR UPDATE: a write
+    transaction there holds the database's single write lock already (BEGIN IMMEDIATE)."""
+    if not inspect(row).persistent:
+        return row  # not stored yet: no other transaction can see it
+    model = type(row)
+    return session.exec(
+        select(model)
+        .where(model.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def insert_unless_present(session: Session, row: SQLModel, *unique: str) -> bool:
+    """INSERTs the row unless one with the same values in the `unique` columns exists (ON
+    CONFLICT DO NOTHING, on PostgreSQL and SQLite alike); returns whether it was inserted.
+    Two requests creating the same thing at once: one inserts, the other learns it lost,
+    without an IntegrityError that would end its transaction. Load the row afterwards."""
+    session.flush()  # the rows it refers to, when they are new
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {column.name: getattr(row, column.name) for column in row.__table__.columns}
+    table = row.__table__
+    statement = (
+        insert(table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(*table.primary_key.columns)  # a row back only when it was inserted
+    )
+    return session.execute(statement).first() is not None
 
 
 def describe_url(database_url: str) -> str:

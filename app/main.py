@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import PROJECT_ROOT, jobs
@@ -132,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_error_handler)
     app.add_exception_handler(LoginRequired, problems.login_required_handler)
     app.add_exception_handler(CsrfFailed, problems.csrf_failed_handler)
+    app.add_exception_handler(IntegrityError, problems.race_lost_handler)
+    app.add_exception_handler(StaleDataError, problems.race_lost_handler)
     app.add_exception_handler(Exception, problems.unexpected_error_handler)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")

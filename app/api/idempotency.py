@@ -46,10 +46,12 @@ def _claim(engine: sa.Engine, token: str, key: str, request_hash: str) -> Claim:
         if api_key is None:
             return Claim()  # the request fails authentication anyway; nothing to remember
         now = utcnow()
+        # Locked until the commit: of two retries that both find the first attempt dead,
+        # one takes over and the other then sees it running (SQLite: one writer anyway).
         record = session.exec(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.api_key_id == api_key.id, IdempotencyRecord.key == key
-            )
+            select(IdempotencyRecord)
+            .where(IdempotencyRecord.api_key_id == api_key.id, IdempotencyRecord.key == key)
+            .with_for_update()
         ).first()
         if record is not None and record.started_at < now - KEPT_FOR:
             session.delete(record)

@@ -7,6 +7,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -155,6 +157,27 @@ async def csrf_failed_handler(request: Request, exc: CsrfFailed) -> Response:
     return _error_page(
         request, 403, detail=N_("The form has expired. Go back, reload the page and send it again.")
     )
+
+
+# What a lost race says: another request wrote the same thing (a duplicate, caught by a unique
+# constraint) or changed the row since it was read (caught by its row_version).
+RACE_DETAIL = (
+    "another request changed the same data at the same moment, so nothing was saved: "
+    "read it again and retry if it still applies"
+)
+RACE_PAGE_DETAIL = N_(
+    "Someone changed the same data at the same moment (perhaps in another tab), so nothing "
+    "was saved. Go back, reload the page and try again."
+)
+
+
+async def race_lost_handler(request: Request, exc: IntegrityError | StaleDataError) -> Response:
+    """A write that lost a race to a concurrent one: 409, never a 500. Each service guards its
+    own races (locks, ON CONFLICT); this is where the rest end up, in one place."""
+    logger.info("%s %s lost a race: %s", request.method, request.url.path, type(exc).__name__)
+    if _is_api(request):
+        return problem_response(request, status=409, title="Conflict", detail=RACE_DETAIL)
+    return _error_page(request, 409, detail=RACE_PAGE_DETAIL)
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> Response:

@@ -202,6 +202,7 @@ class ApplicationOut(BaseModel):
                     "stage_changed_at": "2025-03-18T12:00:00Z",
                     "created_at": "2025-03-14T10:31:05Z",
                     "updated_at": "2025-03-18T12:00:00Z",
+                    "row_version": 3,
                 }
             ]
         }
@@ -214,6 +215,10 @@ class ApplicationOut(BaseModel):
     stage_changed_at: datetime
     created_at: datetime
     updated_at: datetime
+    row_version: int = Field(
+        description="Bumped by every change: send it back as If-Match on a decision to refuse "
+        "it when the application has moved since you read it."
+    )
 
 
 class AssignmentIn(RequestBody):

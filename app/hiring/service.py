@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app import audit
+from app.db import insert_unless_present, locked
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import (
@@ -141,6 +143,8 @@ def create_candidate(
 ) -> Candidate:
     candidate = Candidate(organisation_id=organisation_id, full_name=full_name, **fields)
     session.add(candidate)
+    # An external_id taken by a request at the same moment (after ensure_external_id_free
+    # looked) fails on the unique constraint: a 409 from the IntegrityError handler.
     session.flush()
     emit(
         session,
@@ -151,22 +155,31 @@ def create_candidate(
     return candidate
 
 
+def _log_created(session: Session, row: Application | InterviewerAssignment) -> None:
+    # The audit event the session logs at flush for an added object, for a row inserted
+    # past the session (ON CONFLICT), by the session's actor.
+    name, object_type, id_attribute = audit.WATCHED[type(row)]
+    audit.record(
+        session,
+        organisation_id=row.organisation_id,
+        action=f"{name}.created",
+        object_type=object_type,
+        object_id=getattr(row, id_attribute),
+    )
+
+
 def create_application(session: Session, *, vacancy: Vacancy, candidate: Candidate) -> Application:
-    """Returns the candidate's new application to the vacancy (one per pair)."""
+    """Returns the candidate's new application to the vacancy (one per pair: Conflict when
+    there is one, also when another request creates it at the same moment)."""
     if candidate.organisation_id != vacancy.organisation_id:
         raise NotFound("no such candidate")
-    existing = session.exec(
-        select(Application).where(
-            Application.vacancy_id == vacancy.id, Application.candidate_id == candidate.id
-        )
-    ).first()
-    if existing:
-        raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
-    application = Application(
+    row = Application(
         organisation_id=vacancy.organisation_id, vacancy_id=vacancy.id, candidate_id=candidate.id
     )
-    session.add(application)
-    session.flush()
+    if not insert_unless_present(session, row, "vacancy_id", "candidate_id"):
+        raise Conflict("the candidate has applied to this vacancy already", field="candidate_id")
+    _log_created(session, row)
+    application = session.get(Application, row.id)
     recompute_screening_score(session, application)
     return application
 
@@ -182,25 +195,23 @@ def assign_interviewer(
     """Returns the assignment of an interviewer to an application at a stage (idempotent)."""
     if interviewer.organisation_id != application.organisation_id:
         raise NotFound("no such user")
-    existing = session.exec(
-        select(InterviewerAssignment).where(
-            InterviewerAssignment.application_id == application.id,
-            InterviewerAssignment.user_id == interviewer.id,
-            InterviewerAssignment.stage == stage,
-        )
-    ).first()
-    if existing:
-        return existing
-    assignment = InterviewerAssignment(
+    row = InterviewerAssignment(
         organisation_id=application.organisation_id,
         application_id=application.id,
         user_id=interviewer.id,
         stage=stage,
         assigned_by_user_id=assigned_by.id if assigned_by else None,
     )
-    session.add(assignment)
-    session.flush()
-    return assignment
+    # The same assignment twice, even at the same moment, is one row: the second gets it.
+    if insert_unless_present(session, row, "application_id", "user_id", "stage"):
+        _log_created(session, row)
+    return session.exec(
+        select(InterviewerAssignment).where(
+            InterviewerAssignment.application_id == application.id,
+            InterviewerAssignment.user_id == interviewer.id,
+            InterviewerAssignment.stage == stage,
+        )
+    ).one()
 
 
 def is_assigned(
@@ -318,6 +329,7 @@ def record_decision(
     api_key: ApiKey | None = None,
     override: bool = False,
     override_reason: str = "",
+    expected_row_version: int | None = None,
 ) -> StageDecision:
     """Moves the application as a person decided, and records who, when and why.
 
@@ -329,12 +341,13 @@ def record_decision(
         raise Conflict("only recruiters, HR and admins record decisions")
     # The row stays locked until the commit: two decisions at once cannot both start from
     # the stage they read (SQLite has one writer at a time anyway).
-    application = session.exec(
-        select(Application)
-        .where(Application.id == application.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    application = locked(session, application)
+    if expected_row_version is not None and expected_row_version != application.row_version:
+        raise Conflict(
+            f"the application changed since you read it (row_version {application.row_version}, "
+            f"you sent {expected_row_version}): read it again before deciding",
+            field="row_version",
+        )
     if not reason.strip():
         raise InvalidInput(N_("Say why: a decision needs a reason."), field="reason")
     moves = allowed_moves(session, application=application)

@@ -8,7 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from app.models.base import JSONType, OrganisationOwned, UTCDateTime, enum_type
+from app.models.base import (
+    JSONType,
+    OrganisationOwned,
+    RowVersioned,
+    UTCDateTime,
+    enum_type,
+    row_version_field,
+)
 from app.models.hiring import Stage
 
 
@@ -32,7 +39,7 @@ class Recommendation(enum.StrEnum):
     STRONG_YES = "strong_yes"
 
 
-class Scorecard(OrganisationOwned, table=True):
+class Scorecard(RowVersioned, OrganisationOwned, table=True):
     """One interviewer's ratings of one application at one stage."""
 
     __tablename__ = "scorecards"
@@ -55,6 +62,9 @@ class Scorecard(OrganisationOwned, table=True):
     # version for the level, then one byte per criterion for the evidence source, 0 marking
     # "not assessed" (so a level of 0 is a rating). A copy of the criterion_ratings rows.
     ratings_packed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    # Bumped by every save (autosave included): the form sends it back, so a save from a
+    # stale tab is refused (not to be confused with `version`, the submitted revision).
+    row_version: int = row_version_field()
 
 
 class CriterionRating(OrganisationOwned, table=True):

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Field, SQLModel
 
@@ -171,6 +172,19 @@ def column_values(instance: SQLModel) -> dict[str, Any]:
         # A default the database computes (change_position) is left to the insert.
         if not (column.default is not None and column.default.is_clause_element)
     }
+
+
+def row_version_field() -> Any:
+    return Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
+
+
+class RowVersioned:
+    """Optimistic locking: every UPDATE of the row checks and bumps row_version, so a write
+    based on a stale read fails (StaleDataError, answered 409) instead of overwriting."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.row_version}
 
 
 class IdModel(SQLModel):

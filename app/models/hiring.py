@@ -11,9 +11,11 @@ from sqlmodel import Field
 from app.models.base import (
     JSONType,
     OrganisationOwned,
+    RowVersioned,
     UTCDateTime,
     change_position_field,
     enum_type,
+    row_version_field,
     sync_index,
     utcnow,
 )
@@ -100,7 +102,7 @@ class Candidate(OrganisationOwned, table=True):
     change_position: int | None = change_position_field("candidates")
 
 
-class Application(OrganisationOwned, table=True):
+class Application(RowVersioned, OrganisationOwned, table=True):
     """A candidate applying to one vacancy."""
 
     __tablename__ = "applications"
@@ -111,6 +113,7 @@ class Application(OrganisationOwned, table=True):
     stage: Stage = Field(default=Stage.APPLIED, sa_type=enum_type(Stage), index=True)
     stage_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     change_position: int | None = change_position_field("applications")
+    row_version: int = row_version_field()
 
 
 class InterviewerAssignment(OrganisationOwned, table=True):

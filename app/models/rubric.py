@@ -6,10 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from app.models.base import JSONType, TimestampedModel
+from app.models.base import JSONType, RowVersioned, TimestampedModel, row_version_field
 
 
-class Rubric(TimestampedModel, table=True):
+class Rubric(RowVersioned, TimestampedModel, table=True):
     """A named rubric. Built-in ones (from rubrics/) have no organisation; clones have one."""
 
     __tablename__ = "rubrics"
@@ -33,6 +33,7 @@ class Rubric(TimestampedModel, table=True):
         default=None, foreign_key="rubrics.id", ondelete="SET NULL", index=True
     )
     latest_version: int = 0
+    row_version: int = row_version_field()
 
 
 class RubricVersion(TimestampedModel, table=True):
@@ -54,7 +55,7 @@ class RubricVersion(TimestampedModel, table=True):
     )
 
 
-class RoleProfile(TimestampedModel, table=True):
+class RoleProfile(RowVersioned, TimestampedModel, table=True):
     """A role (full SMM manager, content manager, analyst...) built by picking criteria.
 
     Built-in profiles (from rubrics/profiles/) have no organisation; organisations clone them.
@@ -80,6 +81,7 @@ class RoleProfile(TimestampedModel, table=True):
         default=None, foreign_key="role_profiles.id", ondelete="SET NULL", index=True
     )
     latest_version: int = 0
+    row_version: int = row_version_field()
     archived: bool = Field(default=False, index=True)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from app import audit
+from app.db import locked
 from app.errors import InvalidInput, NotFound, TooManyRequests
 from app.fairness.service import record_self_identification
 from app.hiring.service import create_application, create_candidate
@@ -146,6 +147,7 @@ def add_version(
         tone=tone,
         apply_url=apply_url,
     )
+    posting = locked(session, posting)  # numbered after a concurrent regeneration
     posting.latest_version += 1
     version = JobPostingVersion(
         organisation_id=posting.organisation_id,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.db import write_session
+from app.db import locked, write_session
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import RoleProfile, RoleProfileVersion, Rubric, RubricVersion, User
 from app.profiles.checks import check_profile
@@ -212,6 +212,8 @@ def _new_rubric_version(
     session: Session, row: Rubric, document: RubricDocument, *, created_by: User | None
 ) -> RubricVersion | None:
     """Adds a version when the content changed; returns it, or None when nothing changed."""
+    # Two edits at once: the second waits for the first and numbers its version after it.
+    row = locked(session, row)
     content = dump(document)
     sha = content_sha256(content)
     if row.latest_version and _latest_rubric_version(session, row).content_sha256 == sha:
@@ -383,6 +385,8 @@ def _new_profile_version(
     created_by: User | None,
 ) -> RoleProfileVersion | None:
     """Adds a version when the content or the rubrics behind it changed; None otherwise."""
+    # Two edits at once: the second waits for the first and numbers its version after it.
+    row = locked(session, row)
     content = dump(document)
     sha = content_sha256(content)
     rubric_version_ids = sorted(

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from app import audit
 from app.api.problems import PROBLEM_RESPONSES
+from app.api.versions import IfMatch, expected_row_version
 from app.deps import (
     ActingUser,
     ApiCaller,
@@ -176,8 +177,10 @@ def save_scorecard(
     db: DbSession,
     caller: ScorecardWriter,
     user: ActingUser,
+    if_match: IfMatch = None,
 ) -> ScorecardOut:
-    """Saves ratings, evidence, recommendation or summary on a draft (fit for autosave)."""
+    """Saves ratings, evidence, recommendation or summary on a draft (fit for autosave).
+    With If-Match (the row_version read), a scorecard saved elsewhere since is 409."""
     service.save_draft(
         db,
         scorecard=scorecard,
@@ -185,6 +188,7 @@ def save_scorecard(
         changes=_changes(patch.ratings),
         recommendation=patch.recommendation,
         summary=patch.summary,
+        expected_row_version=expected_row_version(if_match),
     )
     _record(db, caller, "scorecard.saved", scorecard)
     return _scorecard_out(db, scorecard)
@@ -192,10 +196,17 @@ def save_scorecard(
 
 @router.post("/scorecards/{scorecard_id}/submit", tags=["scorecards"], responses=WRITE_ERRORS)
 def submit_scorecard(
-    scorecard: CallerScorecard, db: DbSession, caller: ScorecardWriter, user: ActingUser
+    scorecard: CallerScorecard,
+    db: DbSession,
+    caller: ScorecardWriter,
+    user: ActingUser,
+    if_match: IfMatch = None,
 ) -> ScorecardOut:
-    """Submits the draft: it is final from now on, and the application's score is recomputed."""
-    service.submit(db, scorecard=scorecard, user=user)
+    """Submits the draft: it is final from now on, and the application's score is recomputed.
+    With If-Match (the row_version read), a scorecard saved elsewhere since is 409."""
+    service.submit(
+        db, scorecard=scorecard, user=user, expected_row_version=expected_row_version(if_match)
+    )
     _record(db, caller, "scorecard.submitted", scorecard)
     return _scorecard_out(db, scorecard)
 
@@ -207,14 +218,17 @@ def correct_scorecard(
     db: DbSession,
     caller: ScorecardWriter,
     user: ActingUser,
+    if_match: IfMatch = None,
 ) -> ScorecardOut:
-    """Corrects a submitted scorecard: a new version that keeps the reason; rescored."""
+    """Corrects a submitted scorecard: a new version that keeps the reason; rescored.
+    With If-Match (the row_version read), a scorecard changed elsewhere since is 409."""
     service.correct(
         db,
         scorecard=scorecard,
         user=user,
         changes=_changes(correction.ratings),
         reason=correction.reason,
+        expected_row_version=expected_row_version(if_match),
     )
     _record(db, caller, "scorecard.corrected", scorecard)
     return _scorecard_out(db, scorecard)
@@ -300,10 +314,13 @@ def decide(
     db: DbSession,
     caller: CandidateWriter,
     user: ActingUser,
+    if_match: IfMatch = None,
 ) -> DecisionOut:
-    """Records a person's decision (advance, reopen, hold, reject, withdraw) with the reason."""
+    """Records a person's decision (advance, reopen, hold, reject, withdraw) with the reason.
+    With If-Match (the application's row_version read), an application moved since is 409."""
     record = record_decision(
         db,
+        expected_row_version=expected_row_version(if_match),
         application=application,
         decision=decision.decision,
         to_stage=decision.to_stage,

@@ -94,6 +94,9 @@ class ScorecardOut(BaseModel):
     summary: str
     submitted_at: datetime | None
     updated_at: datetime
+    row_version: int = Field(
+        description="Bumped by every save: send it back as If-Match to refuse a stale write."
+    )
     ratings: list[RatingOut]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.db import locked
 from app.errors import Conflict, InvalidInput
 from app.hiring.service import is_assigned
 from app.models import (
@@ -135,6 +136,32 @@ def _owned_by(scorecard: Scorecard, user: User) -> None:
         raise Conflict("only the interviewer who owns a scorecard may change it")
 
 
+class StaleScorecard(Conflict):
+    """The scorecard changed since the caller read it (another tab, device or request)."""
+
+
+def _lock(session: Session, scorecard: Scorecard, expected_row_version: int | None) -> Scorecard:
+    """Locks the scorecard's row until the commit and reloads it, so a save and a submit
+    never interleave: whichever comes second sees what the first wrote (a submitted card
+    refuses the autosave; a submit snapshots the ratings the autosave committed). SQLite
+    ignores FOR UPDATE: its write transaction holds the database's one write lock already.
+    The caller's object is refreshed in place (populate_existing)."""
+    scorecard = locked(session, scorecard)
+    if expected_row_version is not None and expected_row_version != scorecard.row_version:
+        raise StaleScorecard(
+            f"the scorecard was saved elsewhere since you read it (row_version "
+            f"{scorecard.row_version}, you sent {expected_row_version}): read it again",
+            field="row_version",
+        )
+    return scorecard
+
+
+def _touch(scorecard: Scorecard) -> None:
+    # An UPDATE of the scorecard row even when only its ratings changed: that bumps (and
+    # checks) row_version, which is what tells a stale tab it is stale.
+    scorecard.updated_at = utcnow()
+
+
 def save_draft(
     session: Session,
     *,
@@ -143,9 +170,12 @@ def save_draft(
     changes: list[RatingChange],
     recommendation: Recommendation | None = None,
     summary: str | None = None,
+    expected_row_version: int | None = None,
 ) -> Scorecard:
-    """Saves ratings and evidence on a draft (what autosave sends); checks before writing."""
+    """Saves ratings and evidence on a draft (what autosave sends); checks before writing.
+    With expected_row_version, a scorecard saved elsewhere since is refused (StaleScorecard)."""
     _owned_by(scorecard, user)
+    scorecard = _lock(session, scorecard, expected_row_version)
     if scorecard.status == ScorecardStatus.SUBMITTED:
         raise Conflict("the scorecard is submitted: send a correction with a reason instead")
     _check(session, scorecard, changes)
@@ -154,6 +184,7 @@ def save_draft(
         scorecard.recommendation = recommendation
     if summary is not None:
         scorecard.summary = summary
+    _touch(scorecard)
     session.add(scorecard)
     session.flush()
     return scorecard
@@ -191,9 +222,12 @@ def _snapshot(session: Session, scorecard: Scorecard, user: User, reason: str) -
     session.flush()
 
 
-def submit(session: Session, *, scorecard: Scorecard, user: User) -> Scorecard:
+def submit(
+    session: Session, *, scorecard: Scorecard, user: User, expected_row_version: int | None = None
+) -> Scorecard:
     """Submits the draft: it becomes immutable and the application's score is recomputed."""
     _owned_by(scorecard, user)
+    scorecard = _lock(session, scorecard, expected_row_version)
     if scorecard.status == ScorecardStatus.SUBMITTED:
         raise Conflict("the scorecard is submitted already")
     scorecard.status = ScorecardStatus.SUBMITTED
@@ -216,10 +250,17 @@ def submit(session: Session, *, scorecard: Scorecard, user: User) -> Scorecard:
 
 
 def correct(
-    session: Session, *, scorecard: Scorecard, user: User, changes: list[RatingChange], reason: str
+    session: Session,
+    *,
+    scorecard: Scorecard,
+    user: User,
+    changes: list[RatingChange],
+    reason: str,
+    expected_row_version: int | None = None,
 ) -> Scorecard:
     """Corrects a submitted scorecard as a new version that keeps the reason; rescored."""
     _owned_by(scorecard, user)
+    scorecard = _lock(session, scorecard, expected_row_version)
     if scorecard.status != ScorecardStatus.SUBMITTED:
         raise Conflict("the scorecard is a draft: save it instead of correcting it")
     if not reason.strip():

@@ -130,6 +130,10 @@ def _save_form(db: DbSession, user: User, scorecard: Scorecard, form: Any) -> No
         if form.get("recommendation")
         else None,
         summary=str(form["summary"]) if "summary" in form else None,
+        # The row_version the page was rendered with: a save from a stale tab is refused.
+        expected_row_version=int(raw)
+        if (raw := str(form.get("row_version", ""))).isdigit()
+        else None,
     )
 
 
@@ -137,6 +141,20 @@ STALE = N_(
     "This scorecard was submitted meanwhile (in another tab or on another device), so "
     "nothing was saved here. To change it now, send a correction with a reason."
 )
+OTHER_TAB = N_(
+    "This scorecard was saved in another tab or on another device since this page was "
+    "opened, so nothing was saved here. What you typed is kept below: check it against the "
+    "other save and save again."
+)
+
+
+def _problem_of(scorecard: Scorecard, exc: AppError) -> tuple[int, str]:
+    """The status and message of a save that was refused."""
+    if scorecard.status == ScorecardStatus.SUBMITTED:
+        return 409, STALE
+    if isinstance(exc, service.StaleScorecard):
+        return 409, OTHER_TAB
+    return 400, exc.detail
 
 
 @router.post("/scorecards/{scorecard_id}", dependencies=[CsrfChecked])
@@ -148,15 +166,9 @@ def save(
     try:
         _save_form(db, user, scorecard, form)
     except AppError as exc:
-        stale = scorecard.status == ScorecardStatus.SUBMITTED
+        status_code, error = _problem_of(scorecard, exc)
         return _form(
-            request,
-            db,
-            user,
-            scorecard,
-            values=dict(form),
-            status_code=409 if stale else 400,
-            error=STALE if stale else exc.detail,
+            request, db, user, scorecard, values=dict(form), status_code=status_code, error=error
         )
     target = request.url_for("scorecard", scorecard_id=scorecard.id).path
     if form.get("then") == "submit":
@@ -179,11 +191,11 @@ def autosave(
     try:
         _save_form(db, user, scorecard, form)
     except AppError as exc:
-        stale = scorecard.status == ScorecardStatus.SUBMITTED
-        return JSONResponse(
-            {"error": STALE if stale else exc.detail}, status_code=409 if stale else 422
-        )
-    return JSONResponse({"saved_at": scorecard.updated_at.isoformat()})
+        status_code, error = _problem_of(scorecard, exc)
+        return JSONResponse({"error": error}, status_code=422 if status_code == 400 else 409)
+    return JSONResponse(
+        {"saved_at": scorecard.updated_at.isoformat(), "row_version": scorecard.row_version}
+    )
 
 
 @router.get("/scorecards/{scorecard_id}/submit", name="confirm_submit")

@@ -319,6 +319,13 @@ def inputs_sha256(
 def recompute_panel_score(session: Session, application: Application) -> ApplicationScore:
     """Scores the application from its submitted scorecards and stores the result (the same
     computation as rescoring the whole vacancy, for one application)."""
+    # Two scorecards of one application submitted at once: the second recompute waits for
+    # the first (both replace the same stored score row) and counts both scorecards.
+    session.execute(
+        sa.select(Application.__table__.c.id)
+        .where(Application.__table__.c.id == application.id)
+        .with_for_update()
+    )
     vacancy = session.get(Vacancy, application.vacancy_id)
     score_applications(session, vacancy, application_ids=[application.id])
     stored = _stored(session, application, ScoreKind.PANEL)

@@ -8,8 +8,16 @@
   var state = document.getElementById("save-state");
   var timer = null;
   var pending = false;
+  // One save at a time: each sends the row_version the one before it got back, so this
+  // tab's own saves never look stale (another tab's do).
+  var queue = Promise.resolve();
 
   function save() {
+    queue = queue.then(send);
+    return queue;
+  }
+
+  function send() {
     timer = null;
     if (!pending) { return Promise.resolve(); }
     pending = false;
@@ -22,6 +30,7 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (result.ok) {
+        form.elements.row_version.value = result.body.row_version;
         var time = new Date(result.body.saved_at);
         state.textContent = state.dataset.savedLabel + " " + time.toLocaleTimeString();
         state.classList.remove("bad");

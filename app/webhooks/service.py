@@ -266,12 +266,15 @@ class Claimed:
     url: str
     secret: str
     body: bytes
+    # The lease this worker holds: its result counts only while the delivery still has it.
+    lease_until: datetime
 
 
 def claim_due(engine: sa.Engine, *, now: datetime, limit: int = 20) -> list[Claimed]:
     """Takes up to `limit` due deliveries for this worker. Each is taken by a conditional
     update, so of two workers racing for one, exactly one gets it."""
     claimed: list[Claimed] = []
+    lease_until = now + LEASE
     with write_session(engine) as session:
         due = session.exec(
             select(WebhookDelivery.id)
@@ -299,7 +302,7 @@ def claim_due(engine: sa.Engine, *, now: datetime, limit: int = 20) -> list[Clai
                             WebhookDelivery.locked_until < now,
                         ),
                     )
-                    .values(locked_until=now + LEASE)
+                    .values(locked_until=lease_until)
                 )
                 .rowcount
             )
@@ -317,6 +320,7 @@ def claim_due(engine: sa.Engine, *, now: datetime, limit: int = 20) -> list[Clai
                     body=json.dumps(
                         delivery.payload, ensure_ascii=False, separators=(",", ":")
                     ).encode(),
+                    lease_until=lease_until,
                 )
             )
     return claimed
@@ -349,9 +353,28 @@ def record_result(
     """Marks the delivery sent, or schedules the next attempt; after the last one it fails
     for good and the subscription is disabled with the reason."""
     with write_session(engine) as session:
-        delivery = session.get(WebhookDelivery, claimed.delivery_id)
+        # Only while this worker still holds the lease (the row locked while it writes): once
+        # the lease ran out another worker may have claimed the delivery and recorded its own
+        # result, which a late write-back must not undo (a success turned back into a retry).
+        delivery = session.exec(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == claimed.delivery_id,
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.locked_until == claimed.lease_until,
+            )
+            .with_for_update()
+        ).first()
+        if delivery is None:
+            logger.warning(
+                "webhook delivery %s: the lease ran out before the result came (%s); "
+                "another worker has it, this result is dropped",
+                claimed.delivery_id,
+                status_code if status_code is not None else error,
+            )
+            return
         subscription = session.get(WebhookSubscription, claimed.subscription_id)
-        if delivery is None or subscription is None:
+        if subscription is None:
             return
         delivery.attempts += 1
         delivery.last_status_code = status_code
