@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, select
 
 from app.errors import ConfigError
+from app.models.base import column_values
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -207,7 +208,7 @@ def insert_unless_present(session: Session, row: SQLModel, *unique: str) -> bool
     session.flush()  # the rows it refers to, when they are new
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {column.name: getattr(row, column.name) for column in row.__table__.columns}
+    values = column_values(row)
     table = row.__table__
     statement = (
         insert(table)
