@@ -12,6 +12,7 @@ from app.i18n import N_
 from app.models import (
     ApiKey,
     Application,
+    ApplicationScore,
     Candidate,
     Decision,
     InterviewerAssignment,
@@ -20,6 +21,7 @@ from app.models import (
     RoleProfileVersion,
     Scorecard,
     ScorecardStatus,
+    ScoreKind,
     Stage,
     StageDecision,
     User,
@@ -450,6 +452,89 @@ def stage_counts(
     for vacancy_id, stage, count in rows:
         counts.setdefault(vacancy_id, {})[stage] = count
     return counts
+
+
+def application_count(session: Session, *, vacancy_id: uuid.UUID) -> int:
+    return session.exec(
+        select(func.count()).select_from(Application).where(Application.vacancy_id == vacancy_id)
+    ).one()
+
+
+@dataclass
+class Board:
+    """The vacancy's pipeline: per stage how many stand there and one page of their cards."""
+
+    totals: dict[Stage, int]
+    cards: dict[Stage, list[Any]]
+    pages: dict[Stage, int]  # the page each column shows, from 1
+
+
+def board(
+    session: Session,
+    *,
+    vacancy: Vacancy,
+    per_stage: int,
+    stage: Stage | None = None,
+    page: int = 1,
+) -> Board:
+    """Counts per stage and, per stage, `per_stage` cards by name, cut in the database (one
+    query with a row number per stage); the chosen stage shows its `page`, the others their
+    first."""
+    totals = dict.fromkeys(Stage, 0)
+    totals.update(
+        session.exec(
+            select(Application.stage, func.count())
+            .where(Application.vacancy_id == vacancy.id)
+            .group_by(Application.stage)
+        ).all()
+    )
+    pages = dict.fromkeys(Stage, 1)
+    if stage is not None:
+        pages[stage] = max(1, min(page, -(-totals[stage] // per_stage)))
+    number = (
+        func.row_number()
+        .over(
+            partition_by=Application.stage,
+            order_by=(Candidate.full_name, Application.id),
+        )
+        .label("number")
+    )
+    numbered = (
+        select(
+            Application.id,
+            Application.stage,
+            Candidate.full_name,
+            ApplicationScore.total,
+            ApplicationScore.provisional,
+            ApplicationScore.outcome,
+            number,
+        )
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(
+            ApplicationScore,
+            (ApplicationScore.application_id == Application.id)
+            & (ApplicationScore.kind == ScoreKind.PANEL),
+            isouter=True,
+        )
+        .where(Application.vacancy_id == vacancy.id)
+        .subquery()
+    )
+    first = {value: (pages[value] - 1) * per_stage + 1 for value in Stage}
+    window = sa.or_(
+        *(
+            (numbered.c.stage == value)
+            & numbered.c.number.between(first[value], first[value] + per_stage - 1)
+            for value in Stage
+            if totals[value]
+        ),
+        sa.false(),
+    )
+    cards: dict[Stage, list[Any]] = {value: [] for value in Stage}
+    for row in session.execute(
+        sa.select(numbered).where(window).order_by(numbered.c.stage, numbered.c.number)
+    ):
+        cards[Stage(row.stage)].append(row)
+    return Board(totals=totals, cards=cards, pages=pages)
 
 
 def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -> Candidate:

@@ -111,6 +111,9 @@ class ApplicationScore(OrganisationOwned, table=True):
     provisional: bool = True
     outcome: str = Field(max_length=40, index=True)
     band: str | None = Field(default=None, max_length=20)
+    # Criteria whose raters of one stage differ by DISAGREEMENT_SPREAD or more, stored so the
+    # comparison sorts by it in SQL (None only for a score stored before the column existed).
+    disagreements: int | None = None
     # Per criterion of the profile version, in its order (see app/scoring/service.py):
     # panel rating x100 and contribution x100 as 16-bit numbers, the spread as a byte, then a
     # status byte (assessed; must-have met, not met or not assessed).

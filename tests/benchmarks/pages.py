@@ -1,6 +1,6 @@
 """`make bench` (pages): server render time of the vacancy, application and comparison pages
-with 10,000 scored candidates in a vacancy, spread over its stages; goal p95 under 50 ms each. /healthz in the same run is the
-baseline (the framework's own cost per request)."""
+with 10,000 scored candidates in a vacancy, spread over its stages; goal p95 under 50 ms each.
+/healthz in the same run is the baseline (the framework's own cost per request)."""
 
 import os
 import statistics
@@ -24,7 +24,12 @@ from tests.benchmarks.scoring import _fill, _vacancy_with_40_criteria
 
 CANDIDATES = 10_000
 # How the candidates spread over the stages (the rest stay at interview, where _fill puts them).
-STAGE_SHARES = ((Stage.APPLIED, 0.3), (Stage.SCREENING, 0.2), (Stage.REJECTED, 0.2), (Stage.OFFER, 0.01))
+STAGE_SHARES = (
+    (Stage.APPLIED, 0.3),
+    (Stage.SCREENING, 0.2),
+    (Stage.REJECTED, 0.2),
+    (Stage.OFFER, 0.01),
+)
 REQUESTS = 60
 
 
