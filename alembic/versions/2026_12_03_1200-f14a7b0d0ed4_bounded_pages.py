@@ -1,5 +1,6 @@
-"""Bounded pages: an index for the vacancy board's counts per stage, one for the audit page's
-list of an organisation's object types, and each stored score's count of disagreements, so the
+"""Bounded pages: an index for the vacancy board's counts per stage, one holding the columns
+the ranking policy orders by, one for the audit page's list of an organisation's object types,
+and each stored score's count of disagreements, so the
 comparison sorts by it in SQL (filled here from the packed results of format 2; rows of an
 older format are rescored by `smm-hire migrate`).
 
@@ -28,6 +29,20 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("disagreements", sa.Integer(), nullable=True))
     op.create_index(
         "ix_applications_vacancy_id_stage", "applications", ["vacancy_id", "stage"], unique=False
+    )
+    op.create_index(
+        "ix_application_scores_ranking",
+        "application_scores",
+        [
+            "application_id",
+            "kind",
+            "role_profile_version_id",
+            "outcome",
+            "provisional",
+            "total",
+            "coverage",
+        ],
+        unique=False,
     )
     op.create_index(
         "ix_audit_events_organisation_id_object_type",
@@ -67,6 +82,7 @@ def _disagreements(packed: bytes) -> int:
 
 def downgrade() -> None:
     op.drop_index("ix_audit_events_organisation_id_object_type", table_name="audit_events")
+    op.drop_index("ix_application_scores_ranking", table_name="application_scores")
     op.drop_index("ix_applications_vacancy_id_stage", table_name="applications")
     with op.batch_alter_table("application_scores", schema=None) as batch_op:
         batch_op.drop_column("disagreements")

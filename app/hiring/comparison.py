@@ -11,6 +11,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from app.hiring.service import application_count
 from app.models import Application, ApplicationScore, Candidate, ScoreKind, Stage, Vacancy
 from app.rubrics.schema import Category
 from app.scoring.ranking import RankGroup, rank_group, sql_rank_order
@@ -66,8 +67,9 @@ def _score_join(vacancy: Vacancy) -> Any:
     )
 
 
-def _policy_order() -> list:
+def _policy_order(reverse: bool = False) -> list:
     return sql_rank_order(
+        reverse=reverse,
         outcome=ApplicationScore.outcome,
         provisional=ApplicationScore.provisional,
         total=ApplicationScore.total,
@@ -93,36 +95,40 @@ COLUMNS = (
 )
 
 
-def _ranked_select(vacancy: Vacancy) -> Any:
-    """The vacancy's rows with their rank under the policy, computed in the database."""
-    return (
-        sa.select(*COLUMNS, sa.func.row_number().over(order_by=_policy_order()).label("rank"))
-        .join(Candidate, Candidate.id == Application.candidate_id)
+def _ranks_of(session: Session, vacancy: Vacancy, ids: list) -> dict:
+    """The policy's rank of these applications, computed in the database over the vacancy's
+    narrow rows."""
+    ranked = (
+        sa.select(Application.id, sa.func.row_number().over(order_by=_policy_order()).label("rank"))
         .join(ApplicationScore, _score_join(vacancy), isouter=True)
         .where(Application.vacancy_id == vacancy.id)
+        .subquery()
     )
+    query = sa.select(ranked.c.id, ranked.c.rank).where(ranked.c.id.in_(ids))
+    return dict(session.execute(query).tuples().all())
 
 
-def _column_order(ranked: Any, column: str, descending: bool) -> list:
+def _column_order(column: str, descending: bool) -> list:
     """ORDER BY terms for a column other than the rank: rows with a value first (ascending or
-    descending), then those without one by name; ties by rank."""
-    c = ranked.c
-    stages = sa.case({stage.value: i for i, stage in enumerate(Stage)}, value=c.stage)
+    descending), then those without one by name; ties in the policy's order."""
+    name = sa.func.lower(Candidate.full_name)
     value = {
-        "name": sa.func.lower(c.full_name),
-        "stage": stages,
-        "total": c.total,
-        "coverage": c.coverage,
-        "outcome": c.outcome,
-        "disagreements": sa.func.coalesce(c.disagreements, 0),
+        "name": name,
+        "stage": sa.case(
+            {stage.value: i for i, stage in enumerate(Stage)}, value=Application.stage
+        ),
+        "total": ApplicationScore.total,
+        "coverage": ApplicationScore.coverage,
+        "outcome": ApplicationScore.outcome,
+        "disagreements": sa.func.coalesce(ApplicationScore.disagreements, 0),
     }.get(column)
     if value is None:  # a section: its stored score
-        value = c.result[("sections", column, 0)].as_float()
+        value = ApplicationScore.result[("sections", column, 0)].as_float()
     return [
         sa.case((value.is_(None), 1), else_=0),
         value.desc() if descending else value,
-        sa.case((value.is_(None), sa.func.lower(c.full_name)), else_=None),
-        c.rank,
+        sa.case((value.is_(None), name), else_=None),
+        *_policy_order(),
     ]
 
 
@@ -138,23 +144,37 @@ def comparison_page(
     """One page of the comparison, ordered and cut in the database: by the ranking policy
     (the default), or by a column; each row keeps its rank under the policy."""
     sort = sort if sort in SORTABLE else "rank"
-    if sort == "rank" and not descending:
-        # The common case needs no window: the rank is the position.
-        query = (
-            sa.select(*COLUMNS)
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .join(ApplicationScore, _score_join(vacancy), isouter=True)
-            .where(Application.vacancy_id == vacancy.id)
-            .order_by(*_policy_order())
-            .offset(offset)
-            .limit(limit)
+    # First the page's ids from narrow rows; then its wide columns, for those ids only.
+    query = (
+        sa.select(Application.id)
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.vacancy_id == vacancy.id)
+    )
+    if sort == "rank":
+        query = query.order_by(*_policy_order(reverse=descending))
+    else:
+        query = query.join(Candidate, Candidate.id == Application.candidate_id).order_by(
+            *_column_order(sort, descending)
         )
-        rows = session.execute(query).all()
-        return _rows(session, vacancy, rows, first_rank=offset + 1)
-    ranked = _ranked_select(vacancy).subquery()
-    order = [ranked.c.rank.desc()] if sort == "rank" else _column_order(ranked, sort, descending)
-    rows = session.execute(sa.select(ranked).order_by(*order).offset(offset).limit(limit)).all()
-    return _rows(session, vacancy, rows)
+    ids = session.execute(query.offset(offset).limit(limit)).scalars().all()
+    if not ids:
+        return []
+    if sort == "rank" and not descending:
+        ranks = {application_id: offset + i for i, application_id in enumerate(ids, start=1)}
+    elif sort == "rank":  # the position from the end
+        last = application_count(session, vacancy_id=vacancy.id) - offset
+        ranks = {application_id: last - i for i, application_id in enumerate(ids)}
+    else:
+        ranks = _ranks_of(session, vacancy, ids)
+    rows = session.execute(
+        sa.select(*COLUMNS)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.id.in_(list(ranks)))
+    ).all()
+    position = {application_id: i for i, application_id in enumerate(ids)}
+    rows.sort(key=lambda row: position[row.id])
+    return _rows(session, vacancy, rows, ranks=ranks)
 
 
 def ranked_rows(session: Session, vacancy: Vacancy, batch: int = BATCH) -> Iterator[ComparisonRow]:
@@ -179,7 +199,12 @@ def ranking(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
 
 
 def _rows(
-    session: Session, vacancy: Vacancy, rows: Sequence[Any], first_rank: int | None = None
+    session: Session,
+    vacancy: Vacancy,
+    rows: Sequence[Any],
+    *,
+    first_rank: int = 1,
+    ranks: dict | None = None,
 ) -> list[ComparisonRow]:
     """Builds the rows of one page or batch; the traits (for the radar) come from the packed
     per-criterion results, unpacked for the rows at once."""
@@ -224,7 +249,7 @@ def _rows(
             disagreements=row.disagreements or 0,
             sections={name: (stored.get(name) or [None])[0] for name in live},
             traits=values,
-            rank=first_rank + number if first_rank is not None else row.rank,
+            rank=ranks[row.id] if ranks is not None else first_rank + number,
             erased=getattr(row, "erased_at", None) is not None,
         )
         result.append(item)

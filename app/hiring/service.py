@@ -477,9 +477,8 @@ def board(
     stage: Stage | None = None,
     page: int = 1,
 ) -> Board:
-    """Counts per stage and, per stage, `per_stage` cards by name, cut in the database (one
-    query with a row number per stage); the chosen stage shows its `page`, the others their
-    first."""
+    """Counts per stage and, per stage, `per_stage` cards by name, cut in the database; the
+    chosen stage shows its `page`, the others their first."""
     totals = dict.fromkeys(Stage, 0)
     totals.update(
         session.exec(
@@ -491,15 +490,21 @@ def board(
     pages = dict.fromkeys(Stage, 1)
     if stage is not None:
         pages[stage] = max(1, min(page, -(-totals[stage] // per_stage)))
-    number = (
-        func.row_number()
-        .over(
-            partition_by=Application.stage,
-            order_by=(Candidate.full_name, Application.id),
-        )
-        .label("number")
-    )
-    numbered = (
+    # One short query per stage (the (vacancy_id, stage) index, the stage's rows by name,
+    # cut by LIMIT), then the cards' columns for those ids only.
+    ids: list[uuid.UUID] = []
+    for value in Stage:
+        if totals[value]:
+            ids += session.exec(
+                select(Application.id)
+                .join(Candidate, Candidate.id == Application.candidate_id)
+                .where(Application.vacancy_id == vacancy.id, Application.stage == value)
+                .order_by(Candidate.full_name, Application.id)
+                .offset((pages[value] - 1) * per_stage)
+                .limit(per_stage)
+            ).all()
+    position = {application_id: i for i, application_id in enumerate(ids)}
+    rows = session.exec(
         select(
             Application.id,
             Application.stage,
@@ -507,7 +512,6 @@ def board(
             ApplicationScore.total,
             ApplicationScore.provisional,
             ApplicationScore.outcome,
-            number,
         )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .join(
@@ -516,24 +520,11 @@ def board(
             & (ApplicationScore.kind == ScoreKind.PANEL),
             isouter=True,
         )
-        .where(Application.vacancy_id == vacancy.id)
-        .subquery()
-    )
-    first = {value: (pages[value] - 1) * per_stage + 1 for value in Stage}
-    window = sa.or_(
-        *(
-            (numbered.c.stage == value)
-            & numbered.c.number.between(first[value], first[value] + per_stage - 1)
-            for value in Stage
-            if totals[value]
-        ),
-        sa.false(),
-    )
+        .where(Application.id.in_(ids))
+    ).all()
     cards: dict[Stage, list[Any]] = {value: [] for value in Stage}
-    for row in session.execute(
-        sa.select(numbered).where(window).order_by(numbered.c.stage, numbered.c.number)
-    ):
-        cards[Stage(row.stage)].append(row)
+    for row in sorted(rows, key=lambda row: position[row.id]):
+        cards[row.stage].append(row)
     return Board(totals=totals, cards=cards, pages=pages)
 
 

@@ -98,7 +98,21 @@ class ApplicationScore(OrganisationOwned, table=True):
     change (a scorecard submitted or corrected, a profile edited). updated_at: when computed."""
 
     __tablename__ = "application_scores"
-    __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "kind"),
+        # Holds every column the ranking policy orders by, so the comparison's ORDER BY reads
+        # the index, not the rows with their packed results.
+        sa.Index(
+            "ix_application_scores_ranking",
+            "application_id",
+            "kind",
+            "role_profile_version_id",
+            "outcome",
+            "provisional",
+            "total",
+            "coverage",
+        ),
+    )
 
     application_id: uuid.UUID = Field(foreign_key="applications.id", ondelete="CASCADE", index=True)
     kind: ScoreKind = Field(sa_type=enum_type(ScoreKind))

@@ -70,13 +70,17 @@ def sql_rank_group(outcome: Any, provisional: Any) -> Any:
     )
 
 
-def sql_rank_order(*, outcome: Any, provisional: Any, total: Any, coverage: Any, tie: Any) -> list:
-    """rank_key as ORDER BY terms; `tie` must sort in the database as str(id) sorts in Python
-    (UUIDs do: 32 hex digits on SQLite, the uuid type's bytes on PostgreSQL)."""
-    return [
-        sql_rank_group(outcome, provisional),
-        sa.case((total.is_(None), 1), else_=0),
-        sa.func.coalesce(total, 0.0).desc(),
-        sa.func.coalesce(coverage, 0.0).desc(),
-        tie,
+def sql_rank_order(
+    *, outcome: Any, provisional: Any, total: Any, coverage: Any, tie: Any, reverse: bool = False
+) -> list:
+    """rank_key as ORDER BY terms (reverse: the last first); `tie` must sort in the database as
+    str(id) sorts in Python (UUIDs do: 32 hex digits on SQLite, the uuid type's bytes on
+    PostgreSQL). No term is NULL, so the databases' different NULL orders do not matter."""
+    ascending = [
+        (sql_rank_group(outcome, provisional), True),
+        (sa.case((total.is_(None), 1), else_=0), True),
+        (sa.func.coalesce(total, 0.0), False),
+        (sa.func.coalesce(coverage, 0.0), False),
+        (tie, True),
     ]
+    return [term.asc() if up != reverse else term.desc() for term, up in ascending]
