@@ -105,7 +105,7 @@ def _ranks_of(session: Session, vacancy: Vacancy, ids: list) -> dict:
         .subquery()
     )
     query = sa.select(ranked.c.id, ranked.c.rank).where(ranked.c.id.in_(ids))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def _column_order(column: str, descending: bool) -> list:
