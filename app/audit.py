@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy import Engine, delete, event, func, inspect, or_, tuple_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
@@ -234,6 +235,25 @@ def events_of(
         query = query.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*before))
     query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     return list(session.exec(query.limit(limit) if limit else query))
+
+
+def object_types_of(session: Session, *, organisation_id: uuid.UUID) -> list[str]:
+    """The kinds of object the organisation's events name, in order. A recursive query skips
+    from one type to the next through the (organisation_id, object_type) index, so it reads
+    one index entry per type, not every event."""
+    events = AuditEvent.__table__
+    mine = events.c.organisation_id == organisation_id
+    first = sa.select(sa.func.min(events.c.object_type).label("name")).where(mine)
+    found = first.cte("object_types", recursive=True)
+    following = sa.select(
+        sa.select(sa.func.min(events.c.object_type))
+        .where(mine, events.c.object_type > found.c.name)
+        .scalar_subquery()
+        .label("name")
+    ).where(found.c.name.is_not(None))
+    found = found.union_all(following)
+    query = sa.select(found.c.name).where(found.c.name.is_not(None))
+    return list(session.execute(query).scalars())
 
 
 def forget_events_before(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import select
 
-from app.audit import EventFilter, events_of
+from app.audit import EventFilter, events_of, object_types_of
 from app.db import read_session
 from app.deps import DbSession, require_role
 from app.errors import InvalidInput
@@ -91,7 +91,7 @@ def audit_log(
         users=dict(db.exec(select(User.id, User.full_name).where(mine(User))).all()),
         keys=dict(db.exec(select(ApiKey.id, ApiKey.name).where(mine(ApiKey))).all()),
         filters=query,
-        object_types=sorted(set(db.exec(select(AuditEvent.object_type).distinct()).all())),
+        object_types=object_types_of(db, organisation_id=user.organisation_id),
         older=urlencode(
             {**query, "before": f"{events[-1].occurred_at.isoformat()}_{events[-1].id}"}
         )

@@ -23,7 +23,7 @@ from app.db import read_session
 from app.deps import ApiCaller, DbSession, OnBehalfOf, require_scope
 from app.errors import NotFound
 from app.hiring import bulk, export, service
-from app.hiring.comparison import ranking
+from app.hiring.comparison import comparison_page
 from app.hiring.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -592,16 +592,16 @@ def vacancy_ranking(
     vacancy = service.vacancy_by_id(
         db, organisation_id=caller.organisation.id, vacancy_id=vacancy_id
     )
-    rows = ranking(db, vacancy)
+    rows = comparison_page(db, vacancy, offset=offset, limit=limit)
     return RankingOut(
         vacancy_id=vacancy.id,
-        count=len(rows),
+        count=service.application_count(db, vacancy_id=vacancy.id),
         offset=offset,
         items=[
             RankedApplicationOut.model_validate(
                 {**dataclasses.asdict(row), "group": row.group.name.lower()}
             )
-            for row in rows[offset : offset + limit]
+            for row in rows
         ],
     )
 

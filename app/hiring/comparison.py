@@ -3,15 +3,18 @@
 import csv
 import io
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
+from app.hiring.service import application_count
 from app.models import Application, ApplicationScore, Candidate, ScoreKind, Stage, Vacancy
 from app.rubrics.schema import Category
-from app.scoring.engine import DISAGREEMENT_SPREAD
-from app.scoring.ranking import RankGroup, rank_group, rank_key, ranked
+from app.scoring.ranking import RankGroup, rank_group, sql_rank_order
 from app.scoring.service import profile_context, unpack_results_rows
 
 TRAITS = ("passion", "communicability", "flexibility")
@@ -43,125 +46,214 @@ class ComparisonRow:
     sections: dict[str, float | None]
     traits: dict[str, float | None]  # 0..1 per core trait, for the radar
     rank: int = 0  # under the ranking policy (app/scoring/ranking.py), from 1
+    erased: bool = False  # the candidate's data was erased (the exports leave the row out)
 
     @property
     def group(self) -> RankGroup:
         return rank_group(self.outcome, self.provisional)
 
-    def sort_key(self, column: str) -> tuple:
-        value = {
-            "rank": self.rank,
-            "name": self.candidate_name.casefold(),
-            "stage": list(Stage).index(self.stage),
-            "total": self.total,
-            "coverage": self.coverage,
-            "outcome": self.outcome,
-            "disagreements": self.disagreements,
-        }.get(column, self.sections.get(column))
-        # Rows without a value sort last whichever the direction.
-        return (value is None, value if value is not None else 0)
+
+# Rows read per query when every row is wanted (the CSV): the export never holds them all.
+BATCH = 1_000
 
 
-def comparison_rows(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
-    """Returns a row per application of the vacancy with its panel score, if any (columns
-    read without building objects, packed results unpacked for all rows at once)."""
+def _score_join(vacancy: Vacancy) -> Any:
+    # Only a score of the vacancy's current profile version counts (others wait for a rescore):
+    # an application without one reads as not scored yet.
+    return (
+        (ApplicationScore.application_id == Application.id)
+        & (ApplicationScore.kind == ScoreKind.PANEL)
+        & (ApplicationScore.role_profile_version_id == vacancy.role_profile_version_id)
+    )
+
+
+def _policy_order(reverse: bool = False) -> list:
+    return sql_rank_order(
+        reverse=reverse,
+        outcome=ApplicationScore.outcome,
+        provisional=ApplicationScore.provisional,
+        total=ApplicationScore.total,
+        coverage=ApplicationScore.coverage,
+        tie=Application.id,
+    )
+
+
+COLUMNS = (
+    Application.id,
+    Application.stage,
+    Candidate.full_name,
+    ApplicationScore.total,
+    ApplicationScore.coverage,
+    ApplicationScore.provisional,
+    ApplicationScore.outcome,
+    ApplicationScore.criteria_packed,
+    ApplicationScore.band,
+    Candidate.id,
+    Candidate.external_id,
+    ApplicationScore.disagreements,
+    ApplicationScore.result,
+)
+
+
+def _ranks_of(session: Session, vacancy: Vacancy, ids: list) -> dict:
+    """The policy's rank of these applications, computed in the database over the vacancy's
+    narrow rows."""
+    ranked = (
+        sa.select(Application.id, sa.func.row_number().over(order_by=_policy_order()).label("rank"))
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.vacancy_id == vacancy.id)
+        .subquery()
+    )
+    query = sa.select(ranked.c.id, ranked.c.rank).where(ranked.c.id.in_(ids))
+    return dict(session.execute(query).all())
+
+
+def _column_order(column: str, descending: bool) -> list:
+    """ORDER BY terms for a column other than the rank: rows with a value first (ascending or
+    descending), then those without one by name; ties in the policy's order."""
+    name = sa.func.lower(Candidate.full_name)
+    value = {
+        "name": name,
+        "stage": sa.case(
+            {stage.value: i for i, stage in enumerate(Stage)}, value=Application.stage
+        ),
+        "total": ApplicationScore.total,
+        "coverage": ApplicationScore.coverage,
+        "outcome": ApplicationScore.outcome,
+        "disagreements": sa.func.coalesce(ApplicationScore.disagreements, 0),
+    }.get(column)
+    if value is None:  # a section: its stored score
+        value = ApplicationScore.result[("sections", column, 0)].as_float()
+    return [
+        sa.case((value.is_(None), 1), else_=0),
+        value.desc() if descending else value,
+        sa.case((value.is_(None), name), else_=None),
+        *_policy_order(),
+    ]
+
+
+def comparison_page(
+    session: Session,
+    vacancy: Vacancy,
+    *,
+    sort: str = "rank",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[ComparisonRow]:
+    """One page of the comparison, ordered and cut in the database: by the ranking policy
+    (the default), or by a column; each row keeps its rank under the policy."""
+    sort = sort if sort in SORTABLE else "rank"
+    # First the page's ids from narrow rows; then its wide columns, for those ids only.
+    query = (
+        sa.select(Application.id)
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.vacancy_id == vacancy.id)
+    )
+    if sort == "rank":
+        query = query.order_by(*_policy_order(reverse=descending))
+    else:
+        query = query.join(Candidate, Candidate.id == Application.candidate_id).order_by(
+            *_column_order(sort, descending)
+        )
+    ids = session.execute(query.offset(offset).limit(limit)).scalars().all()
+    if not ids:
+        return []
+    if sort == "rank" and not descending:
+        ranks = {application_id: offset + i for i, application_id in enumerate(ids, start=1)}
+    elif sort == "rank":  # the position from the end
+        last = application_count(session, vacancy_id=vacancy.id) - offset
+        ranks = {application_id: last - i for i, application_id in enumerate(ids)}
+    else:
+        ranks = _ranks_of(session, vacancy, ids)
+    rows = session.execute(
+        sa.select(*COLUMNS)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.id.in_(list(ranks)))
+    ).all()
+    position = {application_id: i for i, application_id in enumerate(ids)}
+    rows.sort(key=lambda row: position[row.id])
+    return _rows(session, vacancy, rows, ranks=ranks)
+
+
+def ranked_rows(session: Session, vacancy: Vacancy, batch: int = BATCH) -> Iterator[ComparisonRow]:
+    """Every row in the policy's order, read from one query in batches (for the exports)."""
+    query = (
+        sa.select(*COLUMNS, Candidate.erased_at)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(ApplicationScore, _score_join(vacancy), isouter=True)
+        .where(Application.vacancy_id == vacancy.id)
+        .order_by(*_policy_order())
+        .execution_options(yield_per=batch)
+    )
+    first = 1
+    for chunk in session.execute(query).partitions():
+        yield from _rows(session, vacancy, chunk, first_rank=first)
+        first += len(chunk)
+
+
+def ranking(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
+    """Every row in the policy's order (small vacancies and tests; pages use comparison_page)."""
+    return list(ranked_rows(session, vacancy))
+
+
+def _rows(
+    session: Session,
+    vacancy: Vacancy,
+    rows: Sequence[Any],
+    *,
+    first_rank: int = 1,
+    ranks: dict | None = None,
+) -> list[ComparisonRow]:
+    """Builds the rows of one page or batch; the traits (for the radar) come from the packed
+    per-criterion results, unpacked for the rows at once."""
     model = profile_context(session, vacancy.role_profile_version_id).panel_model
     size = len(model.criteria)
-    rows = session.exec(
-        select(
-            Application.id,
-            Application.stage,
-            Candidate.full_name,
-            ApplicationScore.total,
-            ApplicationScore.coverage,
-            ApplicationScore.provisional,
-            ApplicationScore.outcome,
-            ApplicationScore.criteria_packed,
-            ApplicationScore.role_profile_version_id,
-            ApplicationScore.band,
-            Candidate.id,
-            Candidate.external_id,
-        )
-        .join(Candidate, Candidate.id == Application.candidate_id)
-        .join(
-            ApplicationScore,
-            (ApplicationScore.application_id == Application.id)
-            & (ApplicationScore.kind == ScoreKind.PANEL),
-            isouter=True,
-        )
-        .where(Application.vacancy_id == vacancy.id)
-    ).all()
-    # Scores of the vacancy's current profile version (others wait for a rescore).
-    current = [row[8] == vacancy.role_profile_version_id for row in rows]
-    scored = [row[7] for row, ok in zip(rows, current, strict=True) if ok]
-    sections = [category.value for category in Category]
-    groups = {
-        **{name: [spec.category == name for spec in model.criteria] for name in sections},
-        **{trait: [cid.split(".")[0] == trait for cid in model.criterion_ids] for trait in TRAITS},
-    }
-    scores = {name: np.full(len(scored), np.nan) for name in groups}
-    disagreements = np.zeros(len(scored), dtype=int)
+    scored = [row.criteria_packed for row in rows if row.criteria_packed is not None]
+    traits = {trait: np.full(len(scored), np.nan) for trait in TRAITS}
     if scored:
-        stored = unpack_results_rows(scored, size)
-        panel = stored.panel
-        disagreements = (np.nan_to_num(stored.spread) >= DISAGREEMENT_SPREAD).sum(axis=1)
+        panel = unpack_results_rows(scored, size).panel
         low = np.array([spec.min_level for spec in model.criteria], dtype=float)
         high = np.array([spec.max_level for spec in model.criteria], dtype=float)
         normalised = (panel - low) / (high - low)
         weights = model.global_weights()
-        for name, membership in groups.items():
-            members = np.array(membership)
+        for trait in TRAITS:
+            members = np.array([cid.split(".")[0] == trait for cid in model.criterion_ids])
             if members.any():
-                scores[name] = _weighted_mean(normalised[:, members], weights[members])
+                traits[trait] = _weighted_mean(normalised[:, members], weights[members])
+    live = [
+        category.value
+        for category in Category
+        if any(spec.category == category for spec in model.criteria)
+    ]
     result, position = [], 0
-    for row, ok in zip(rows, current, strict=True):
-        application_id, stage, name, total, coverage, provisional, outcome = row[:7]
-        band, candidate_id, external_id = row[9:12]
-        values = {group: None for group in groups}
-        count = 0
+    for number, row in enumerate(rows):
+        ok = row.criteria_packed is not None
+        stored = (row.result or {}).get("sections", {}) if ok else {}
+        values = dict.fromkeys(TRAITS)
         if ok:
-            values = {group: _number(scores[group][position]) for group in groups}
-            count = int(disagreements[position])
+            values = {trait: _number(traits[trait][position]) for trait in TRAITS}
             position += 1
-        result.append(
-            ComparisonRow(
-                application_id=application_id,
-                candidate_id=candidate_id,
-                external_id=external_id,
-                candidate_name=name,
-                stage=stage,
-                total=total if ok else None,
-                coverage=coverage if ok else None,
-                provisional=provisional if ok else True,
-                outcome=outcome if ok else None,
-                band=band if ok else None,
-                disagreements=count,
-                sections={
-                    section: None if values[section] is None else values[section] * 100
-                    for section in sections
-                    if any(groups[section])
-                },
-                traits={trait: values[trait] for trait in TRAITS},
-            )
+        item = ComparisonRow(
+            application_id=row.id,
+            candidate_id=row[9],
+            external_id=row.external_id,
+            candidate_name=row.full_name,
+            stage=Stage(row.stage),
+            total=row.total,
+            coverage=row.coverage,
+            provisional=row.provisional if ok else True,
+            outcome=row.outcome,
+            band=row.band,
+            disagreements=row.disagreements or 0,
+            sections={name: (stored.get(name) or [None])[0] for name in live},
+            traits=values,
+            rank=ranks[row.id] if ranks is not None else first_rank + number,
+            erased=getattr(row, "erased_at", None) is not None,
         )
-    for rank, row in ranked(result, key=_policy_key):
-        row.rank = rank
+        result.append(item)
     return result
-
-
-def _policy_key(row: ComparisonRow) -> tuple:
-    return rank_key(
-        outcome=row.outcome,
-        provisional=row.provisional,
-        total=row.total,
-        coverage=row.coverage,
-        tie=str(row.application_id),
-    )
-
-
-def ranking(session: Session, vacancy: Vacancy) -> list[ComparisonRow]:
-    """Returns the vacancy's applications in the order of the ranking policy."""
-    return sorted(comparison_rows(session, vacancy), key=lambda row: row.rank)
 
 
 def _weighted_mean(normalised: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -177,18 +269,8 @@ def _number(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def sorted_rows(rows: list[ComparisonRow], column: str, descending: bool) -> list[ComparisonRow]:
-    """Returns the rows sorted by a column; "rank" (the policy, the default) ascends."""
-    column = column if column in SORTABLE else "rank"
-    present = [row for row in rows if row.sort_key(column)[0] is False]
-    absent = [row for row in rows if row.sort_key(column)[0] is True]
-    present.sort(key=lambda row: row.sort_key(column), reverse=descending)
-    absent.sort(key=lambda row: row.candidate_name.casefold())
-    return present + absent
-
-
-def comparison_csv(rows: list[ComparisonRow]) -> str:
-    """Returns the comparison as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
+def comparison_csv(rows: Iterable[ComparisonRow]) -> Iterator[str]:
+    """The comparison as CSV in pieces (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
     out = io.StringIO()
     writer = csv.writer(out)
     sections = [category.value for category in Category]
@@ -207,7 +289,10 @@ def comparison_csv(rows: list[ComparisonRow]) -> str:
             *TRAITS,
         ]
     )
+    yield "\ufeff" + out.getvalue()
     for row in rows:
+        out.seek(0)
+        out.truncate()
         writer.writerow(
             [
                 row.rank,
@@ -223,7 +308,7 @@ def comparison_csv(rows: list[ComparisonRow]) -> str:
                 *(_blank(row.traits.get(trait)) for trait in TRAITS),
             ]
         )
-    return "\ufeff" + out.getvalue()
+        yield out.getvalue()
 
 
 def _blank(value: float | None) -> str:

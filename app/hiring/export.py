@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.hiring.comparison import ranking
+from app.hiring.comparison import ranked_rows
 from app.models import Application, ApplicationScore, Candidate, Scorecard, ScoreKind, Vacancy
 from app.scorecards.ats_form import to_ats
 from app.scoring.service import explain
@@ -38,17 +38,28 @@ CHUNK = 1_000
 
 
 def _rows(session: Session, vacancy: Vacancy) -> Iterator[tuple[int, Application, Candidate]]:
-    """Yields (rank, application, candidate) in rank order, erased candidates left out."""
-    order = [(row.rank, row.application_id) for row in ranking(session, vacancy)]
-    for start in range(0, len(order), CHUNK):
-        ranks = {application_id: rank for rank, application_id in order[start : start + CHUNK]}
+    """Yields (rank, application, candidate) in rank order, erased candidates left out; the
+    order comes from the database, read CHUNK rows at a time."""
+    batch: list = []
+
+    def flush() -> Iterator[tuple[int, Application, Candidate]]:
+        ranks = {row.application_id: row.rank for row in batch}
         chunk = session.exec(
             select(Application, Candidate)
             .join(Candidate, Candidate.id == Application.candidate_id)
-            .where(Application.id.in_(list(ranks)), Candidate.erased_at.is_(None))
+            .where(Application.id.in_(list(ranks)))
         ).all()
         for application, candidate in sorted(chunk, key=lambda pair: ranks[pair[0].id]):
             yield ranks[application.id], application, candidate
+
+    for row in ranked_rows(session, vacancy, batch=CHUNK):
+        if not row.erased:
+            batch.append(row)
+        if len(batch) == CHUNK:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
 
 
 def _scores(session: Session, application_ids: list) -> dict[tuple, ApplicationScore]:

@@ -14,6 +14,7 @@ from app.i18n import N_
 from app.models import (
     ApiKey,
     Application,
+    ApplicationScore,
     Candidate,
     Decision,
     InterviewerAssignment,
@@ -22,6 +23,7 @@ from app.models import (
     RoleProfileVersion,
     Scorecard,
     ScorecardStatus,
+    ScoreKind,
     Stage,
     StageDecision,
     User,
@@ -463,6 +465,80 @@ def stage_counts(
     for vacancy_id, stage, count in rows:
         counts.setdefault(vacancy_id, {})[stage] = count
     return counts
+
+
+def application_count(session: Session, *, vacancy_id: uuid.UUID) -> int:
+    return session.exec(
+        select(func.count()).select_from(Application).where(Application.vacancy_id == vacancy_id)
+    ).one()
+
+
+@dataclass
+class Board:
+    """The vacancy's pipeline: per stage how many stand there and one page of their cards."""
+
+    totals: dict[Stage, int]
+    cards: dict[Stage, list[Any]]
+    pages: dict[Stage, int]  # the page each column shows, from 1
+
+
+def board(
+    session: Session,
+    *,
+    vacancy: Vacancy,
+    per_stage: int,
+    stage: Stage | None = None,
+    page: int = 1,
+) -> Board:
+    """Counts per stage and, per stage, `per_stage` cards by name, cut in the database; the
+    chosen stage shows its `page`, the others their first."""
+    totals = dict.fromkeys(Stage, 0)
+    totals.update(
+        session.exec(
+            select(Application.stage, func.count())
+            .where(Application.vacancy_id == vacancy.id)
+            .group_by(Application.stage)
+        ).all()
+    )
+    pages = dict.fromkeys(Stage, 1)
+    if stage is not None:
+        pages[stage] = max(1, min(page, -(-totals[stage] // per_stage)))
+    # One short query per stage (the (vacancy_id, stage) index, the stage's rows by name,
+    # cut by LIMIT), then the cards' columns for those ids only.
+    ids: list[uuid.UUID] = []
+    for value in Stage:
+        if totals[value]:
+            ids += session.exec(
+                select(Application.id)
+                .join(Candidate, Candidate.id == Application.candidate_id)
+                .where(Application.vacancy_id == vacancy.id, Application.stage == value)
+                .order_by(Candidate.full_name, Application.id)
+                .offset((pages[value] - 1) * per_stage)
+                .limit(per_stage)
+            ).all()
+    position = {application_id: i for i, application_id in enumerate(ids)}
+    rows = session.exec(
+        select(
+            Application.id,
+            Application.stage,
+            Candidate.full_name,
+            ApplicationScore.total,
+            ApplicationScore.provisional,
+            ApplicationScore.outcome,
+        )
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(
+            ApplicationScore,
+            (ApplicationScore.application_id == Application.id)
+            & (ApplicationScore.kind == ScoreKind.PANEL),
+            isouter=True,
+        )
+        .where(Application.id.in_(ids))
+    ).all()
+    cards: dict[Stage, list[Any]] = {value: [] for value in Stage}
+    for row in sorted(rows, key=lambda row: position[row.id]):
+        cards[row.stage].append(row)
+    return Board(totals=totals, cards=cards, pages=pages)
 
 
 def update_candidate(session: Session, *, candidate: Candidate, **fields: Any) -> Candidate:

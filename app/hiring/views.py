@@ -3,24 +3,19 @@ application's page with its scores and decisions, and the comparison of candidat
 
 import base64
 import uuid
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session, or_, select
 
 from app import audit
+from app.db import read_session
 from app.deps import CurrentUser, DbSession, require_role
 from app.errors import AppError, NotFound
 from app.hiring import bulk, csv_import, service
-from app.hiring.comparison import (
-    SORTABLE,
-    TRAITS,
-    comparison_csv,
-    comparison_rows,
-    ranking,
-    sorted_rows,
-)
+from app.hiring.comparison import SORTABLE, TRAITS, comparison_csv, comparison_page, ranked_rows
 from app.hiring.csv_import import CsvReading, Message, read_candidates
 from app.i18n import N_
 from app.models import (
@@ -146,36 +141,19 @@ def create_vacancy(
 
 @router.get("/vacancies/{vacancy_id}", name="vacancy")
 def vacancy_page(
-    request: Request, vacancy_id: uuid.UUID, db: DbSession, user: Recruiter
+    request: Request,
+    vacancy_id: uuid.UUID,
+    db: DbSession,
+    user: Recruiter,
+    stage: Annotated[Stage | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     """The pipeline: applications by stage, with their scores, and interviewer assignment."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
-    rows = db.exec(
-        select(
-            Application.id,
-            Application.stage,
-            Candidate.full_name,
-            ApplicationScore.total,
-            ApplicationScore.provisional,
-            ApplicationScore.outcome,
-        )
-        .join(Candidate, Candidate.id == Application.candidate_id)
-        .join(
-            ApplicationScore,
-            (ApplicationScore.application_id == Application.id)
-            & (ApplicationScore.kind == ScoreKind.PANEL),
-            isouter=True,
-        )
-        .where(Application.vacancy_id == vacancy.id)
-        .order_by(Candidate.full_name)
-    ).all()
-    board = {stage: [] for stage in PIPELINE}
-    stage_totals = dict.fromkeys(PIPELINE, 0)
-    for card in rows:
-        stage_totals[card.stage] += 1
-        # A column shows the first ones; the rest are a link away (the candidates list).
-        if len(board[card.stage]) < BOARD_CARDS_PER_STAGE:
-            board[card.stage].append(card)
+    # A column shows BOARD_CARDS_PER_STAGE cards; the rest are a page away in that column.
+    pipeline = service.board(
+        db, vacancy=vacancy, per_stage=BOARD_CARDS_PER_STAGE, stage=stage, page=page
+    )
     interviewers = db.exec(
         select(User)
         .where(User.organisation_id == user.organisation_id, User.is_active.is_(True))
@@ -187,12 +165,14 @@ def vacancy_page(
         "vacancies/detail.html",
         user=user,
         vacancy=vacancy,
-        board=board,
-        stage_totals=stage_totals,
+        board=pipeline.cards,
+        stage_totals=pipeline.totals,
+        stage_pages=pipeline.pages,
+        per_stage=BOARD_CARDS_PER_STAGE,
         postings=postings_of_vacancy(db, vacancy_id=vacancy.id),
         interviewers=interviewers,
         profile=profile,
-        count=len(rows),
+        count=sum(pipeline.totals.values()),
     )
 
 
@@ -234,10 +214,17 @@ def compare(
     """Candidates side by side: sections, must-haves, coverage, disagreement, pictures; a
     hundred a page, in the ranking policy's order unless sorted by another column."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
-    every_row = sorted_rows(comparison_rows(db, vacancy), sort, desc)
-    pages = max(1, -(-len(every_row) // COMPARISON_PAGE_SIZE))
+    count = service.application_count(db, vacancy_id=vacancy.id)
+    pages = max(1, -(-count // COMPARISON_PAGE_SIZE))
     page = min(page, pages)
-    rows = every_row[(page - 1) * COMPARISON_PAGE_SIZE : page * COMPARISON_PAGE_SIZE]
+    rows = comparison_page(
+        db,
+        vacancy,
+        sort=sort,
+        descending=desc,
+        offset=(page - 1) * COMPARISON_PAGE_SIZE,
+        limit=COMPARISON_PAGE_SIZE,
+    )
     return render(
         request,
         "vacancies/compare.html",
@@ -252,16 +239,25 @@ def compare(
         radar_axes=radar_axes(len(TRAITS)),
         page=page,
         pages=pages,
-        total_rows=len(every_row),
+        total_rows=count,
     )
 
 
 @router.get("/vacancies/{vacancy_id}/compare.csv", name="compare_csv")
-def compare_export(vacancy_id: uuid.UUID, db: DbSession, user: Recruiter) -> Response:
-    """The comparison as a CSV file."""
+def compare_export(
+    request: Request, vacancy_id: uuid.UUID, db: DbSession, user: Recruiter
+) -> Response:
+    """The comparison as a CSV file, streamed in the policy's order."""
     vacancy = service.vacancy_by_id(db, organisation_id=user.organisation_id, vacancy_id=vacancy_id)
-    return Response(
-        comparison_csv(ranking(db, vacancy)),
+    engine = request.app.state.engine
+
+    def body() -> Iterator[str]:
+        # Streamed after the request's session has closed: the file reads in its own.
+        with read_session(engine) as session:
+            yield from comparison_csv(ranked_rows(session, session.get(Vacancy, vacancy.id)))
+
+    return StreamingResponse(
+        body(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="comparison-{vacancy.id}.csv"'},
     )

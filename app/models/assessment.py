@@ -108,7 +108,21 @@ class ApplicationScore(OrganisationOwned, table=True):
     change (a scorecard submitted or corrected, a profile edited). updated_at: when computed."""
 
     __tablename__ = "application_scores"
-    __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "kind"),
+        # Holds every column the ranking policy orders by, so the comparison's ORDER BY reads
+        # the index, not the rows with their packed results.
+        sa.Index(
+            "ix_application_scores_ranking",
+            "application_id",
+            "kind",
+            "role_profile_version_id",
+            "outcome",
+            "provisional",
+            "total",
+            "coverage",
+        ),
+    )
 
     application_id: uuid.UUID = Field(foreign_key="applications.id", ondelete="CASCADE", index=True)
     kind: ScoreKind = Field(sa_type=enum_type(ScoreKind))
@@ -121,6 +135,9 @@ class ApplicationScore(OrganisationOwned, table=True):
     provisional: bool = True
     outcome: str = Field(max_length=40, index=True)
     band: str | None = Field(default=None, max_length=20)
+    # Criteria whose raters of one stage differ by DISAGREEMENT_SPREAD or more, stored so the
+    # comparison sorts by it in SQL (None only for a score stored before the column existed).
+    disagreements: int | None = None
     # Per criterion of the profile version, in its order (see app/scoring/service.py):
     # panel rating x100 and contribution x100 as 16-bit numbers, the spread as a byte, then a
     # status byte (assessed; must-have met, not met or not assessed).

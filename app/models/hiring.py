@@ -106,7 +106,12 @@ class Application(RowVersioned, OrganisationOwned, table=True):
     """A candidate applying to one vacancy."""
 
     __tablename__ = "applications"
-    __table_args__ = (sa.UniqueConstraint("vacancy_id", "candidate_id"), sync_index("applications"))
+    __table_args__ = (
+        sa.UniqueConstraint("vacancy_id", "candidate_id"),
+        sync_index("applications"),
+        # The vacancy page counts and pages its applications per stage.
+        sa.Index("ix_applications_vacancy_id_stage", "vacancy_id", "stage"),
+    )
 
     vacancy_id: uuid.UUID = Field(foreign_key="vacancies.id", ondelete="CASCADE", index=True)
     candidate_id: uuid.UUID = Field(foreign_key="candidates.id", ondelete="CASCADE", index=True)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, delete, func, select, update
 
 from app import audit
@@ -463,12 +464,34 @@ def _forget_api_responses(
 ) -> None:
     """Drops the stored API answers (kept a day for Idempotency-Key retries) that show the
     candidate: an answer naming them holds their data as it was."""
-    needle = str(candidate_id).encode()
-    stored = session.exec(
-        select(IdempotencyRecord.id, IdempotencyRecord.response_body).where(
-            IdempotencyRecord.organisation_id == organisation_id
+    # Matched in the database, byte for byte: no body is read here.
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.organisation_id == organisation_id,
+            _BytesContain(IdempotencyRecord.response_body, str(candidate_id).encode()),
         )
     )
-    ids = [record_id for record_id, body in stored if needle in (body or b"")]
-    if ids:
-        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id.in_(ids)))
+
+
+class _BytesContain(sa.sql.expression.ColumnElement):
+    """Whether a binary column holds the bytes: instr() on SQLite, position() on PostgreSQL
+    (LIKE compares blobs as text on SQLite and misses)."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+
+    def __init__(self, column: Any, needle: bytes) -> None:
+        self.column = column
+        self.needle = sa.bindparam("needle", needle, type_=sa.LargeBinary, unique=True)
+
+
+@compiles(_BytesContain)
+def _bytes_contain(element: _BytesContain, compiler: Any, **kw: Any) -> str:
+    column, needle = compiler.process(element.column, **kw), compiler.process(element.needle, **kw)
+    return f"(instr({column}, {needle}) > 0)"
+
+
+@compiles(_BytesContain, "postgresql")
+def _bytes_contain_pg(element: _BytesContain, compiler: Any, **kw: Any) -> str:
+    column, needle = compiler.process(element.column, **kw), compiler.process(element.needle, **kw)
+    return f"(position({needle} in {column}) > 0)"

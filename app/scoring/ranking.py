@@ -9,7 +9,9 @@ depends on how the rows were read.
 
 import enum
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
 
 from app.scoring.engine import Outcome
 
@@ -48,3 +50,37 @@ Row = TypeVar("Row")
 def ranked(rows: Sequence[Row], key: Callable[[Row], tuple]) -> list[tuple[int, Row]]:
     """Returns (rank, row) pairs in rank order, ranks from 1, given each row's rank_key."""
     return list(enumerate(sorted(rows, key=key), start=1))
+
+
+# --- the same policy as SQL ordering -----------------------------------------------------------
+# The pages and the API page through thousands of applications in the database, so the policy is
+# also written as ORDER BY terms over the stored score's columns. tests/scoring/test_ranking_sql.py
+# checks on random data (ties included) that this order is the order of rank_key above.
+
+
+def sql_rank_group(outcome: Any, provisional: Any) -> Any:
+    """rank_group as a SQL expression (NULL columns: no current score, so TENTATIVE)."""
+    return sa.case(
+        (outcome == Outcome.DOES_NOT_MEET_MUST_HAVES.value, int(RankGroup.FAILS_MUST_HAVE)),
+        (
+            (outcome == Outcome.MEETS_MUST_HAVES.value) & (provisional == sa.false()),
+            int(RankGroup.ASSESSED),
+        ),
+        else_=int(RankGroup.TENTATIVE),
+    )
+
+
+def sql_rank_order(
+    *, outcome: Any, provisional: Any, total: Any, coverage: Any, tie: Any, reverse: bool = False
+) -> list:
+    """rank_key as ORDER BY terms (reverse: the last first); `tie` must sort in the database as
+    str(id) sorts in Python (UUIDs do: 32 hex digits on SQLite, the uuid type's bytes on
+    PostgreSQL). No term is NULL, so the databases' different NULL orders do not matter."""
+    ascending = [
+        (sql_rank_group(outcome, provisional), True),
+        (sa.case((total.is_(None), 1), else_=0), True),
+        (sa.func.coalesce(total, 0.0), False),
+        (sa.func.coalesce(coverage, 0.0), False),
+        (tie, True),
+    ]
+    return [term.asc() if up != reverse else term.desc() for term, up in ascending]

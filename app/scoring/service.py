@@ -238,6 +238,7 @@ def score_rows(
     section_scores = _nullable(batch.section_scores[:, live], 2)
     section_coverage = np.round(batch.section_coverage[:, live], 6).tolist()
     packed = pack_results(batch)
+    disagreements = (np.nan_to_num(batch.spread) >= DISAGREEMENT_SPREAD).sum(axis=1).tolist()
     return [
         {
             "id": new_id(),
@@ -253,6 +254,7 @@ def score_rows(
             "provisional": provisional[row],
             "outcome": outcomes[row],
             "band": bands[row],
+            "disagreements": disagreements[row],
             "criteria_packed": packed[row],
             "packed_format": RESULTS_FORMAT,
             "result": {

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 
 from app.errors import Conflict
 from app.fairness.service import fairness_report
-from app.hiring.comparison import comparison_rows
+from app.hiring.comparison import ranking
 from app.hiring.service import update_candidate
 from app.models import (
     Application,
@@ -106,7 +106,7 @@ def test_scores_stay_as_anonymous_numbers_that_reports_still_count(
 
     def figures() -> tuple:
         report = fairness_report(db, vacancy=vacancy, stage=Stage.APPLIED)
-        rows = {row.application_id: row for row in comparison_rows(db, vacancy)}
+        rows = {row.application_id: row for row in ranking(db, vacancy)}
         scores = db.exec(
             select(ApplicationScore.kind, ApplicationScore.total).where(
                 ApplicationScore.application_id == subject.application_id
