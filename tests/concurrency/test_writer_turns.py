@@ -3,6 +3,7 @@ and under load a newcomer often gets in before one that has waited seconds), and
 sqlite_max_concurrent_reads reading requests are worked on at once."""
 
 import asyncio
+import contextlib
 import threading
 import time
 
@@ -43,23 +44,31 @@ def test_writers_get_the_write_lock_in_the_order_they_asked(sqlite_engine: sa.En
 def test_at_most_the_limit_of_reads_are_worked_on_at_once() -> None:
     busy = 0
     most = 0
+    # Each request stays in until `expected` are in at once (or 5 s pass): a timed sleep
+    # would let early requests finish before late ones start on a busy machine.
+    expected = 2
+    all_in = asyncio.Event()
 
     async def page(request):  # noqa: ANN001, ANN202
         nonlocal busy, most
         busy += 1
         most = max(most, busy)
-        await asyncio.sleep(0.05)
+        if busy >= expected:
+            all_in.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), timeout=5)
         busy -= 1
         return PlainTextResponse("ok")
 
     app = ReadLimit(Starlette(routes=[Route("/", page, methods=["GET", "POST"])]), limit=2)
 
     async def run() -> tuple[list[int], int]:
-        nonlocal most
+        nonlocal most, expected
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             reads = await asyncio.gather(*(client.get("/") for _ in range(8)))
-            read_most, most = most, 0
+            read_most, most, expected = most, 0, 8
+            all_in.clear()
             await asyncio.gather(*(client.post("/") for _ in range(8)))
         return [answer.status_code for answer in reads], read_most
 
