@@ -72,13 +72,19 @@ def connected_engine(settings: Settings) -> Engine:
     return engine
 
 
-@contextmanager
-def migrated_session(settings: Settings) -> Iterator[Session]:
-    """Yields a write session on a database that matches the code (or fails with the fix)."""
+def current_engine(settings: Settings) -> Engine:
+    """The engine of a database that matches the code (or fails saying how to fix it)."""
     engine = connected_engine(settings)
     problem = migrations.schema_state(engine).problem()
     if problem:
         raise ConfigError(problem)
+    return engine
+
+
+@contextmanager
+def migrated_session(settings: Settings) -> Iterator[Session]:
+    """Yields a write session on a database that matches the code (or fails with the fix)."""
+    engine = current_engine(settings)
     with write_session(engine) as session:
         yield session
     engine.dispose()
@@ -371,10 +377,7 @@ def rubrics_reload() -> None:
     library = load_library([settings.rubrics_dir])
     for problem in library.problems:
         click.echo(f"{problem} (file refused)", err=True)
-    engine = connected_engine(settings)
-    problem = migrations.schema_state(engine).problem()
-    if problem:
-        raise ConfigError(problem)
+    engine = current_engine(settings)
     load_builtin_library(engine, library)
     engine.dispose()
     click.echo(f"loaded {len(library.rubrics)} rubric(s) and {len(library.profiles)} profile(s)")
@@ -415,10 +418,7 @@ def rubrics_check(paths: tuple[Path, ...]) -> None:
 def webhooks_command(once: bool) -> None:
     """Deliver webhooks (the server does this itself unless SMM_HIRE_WEBHOOKS_WORKER=false)."""
     settings = Settings()
-    engine = connected_engine(settings)
-    problem = migrations.schema_state(engine).problem()
-    if problem:
-        raise ConfigError(problem)
+    engine = current_engine(settings)
     if once:
         click.echo(f"attempted {deliver_due(engine, settings):,} deliveries")
         return
@@ -439,10 +439,7 @@ def jobs_command(once: bool) -> None:
     """Run background jobs, imports (the server does this itself unless
     SMM_HIRE_JOBS_WORKER=false)."""
     settings = Settings()
-    engine = connected_engine(settings)
-    problem = migrations.schema_state(engine).problem()
-    if problem:
-        raise ConfigError(problem)
+    engine = current_engine(settings)
     if once:
         click.echo(f"ran {jobs.run_due(engine, settings):,} jobs")
         return
